@@ -1,0 +1,10 @@
+# One image for api, Rasa and actions; docker-compose.yml picks the command.
+FROM python:3.11-slim-bookworm
+RUN apt-get update && apt-get install -y --no-install-recommends make curl git build-essential \
+      python3.11-venv && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY . .
+# Without Python 3.10 in the image, setup takes the pinned Python 3.11 path for .venv-rasa.
+RUN make setup
+EXPOSE 8000 5005 5055
+CMD [".venv/bin/uvicorn", "api.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000"]

@@ -1,0 +1,66 @@
+# Kakehashi. `make run` starts everything on embedded defaults; `make test` runs every check.
+# Both set up what is missing first and are idempotent.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+VENV_RASA := .venv-rasa
+PY := $(VENV)/bin/python
+ENV := source scripts/env.sh &&
+
+.PHONY: help setup venvs model index train run test lint typecheck test-api test-actions test-rasa test-e2e eval bench clean
+
+help:
+	@echo "make run    start api (8000), Rasa (5005) and actions (5055) on SQLite; Ctrl-C stops"
+	@echo "make test   lint, types, unit and API tests, action tests, Rasa conversation tests, end-to-end"
+	@echo "make setup  virtualenvs, embedding model, knowledge index, Rasa model (all cached)"
+	@echo "make eval   intent accuracy and language identification per language; retrieval hit@k"
+	@echo "make bench  latency, throughput and memory figures"
+
+setup: venvs model index train
+
+venvs:
+	@scripts/setup-venvs.sh
+
+model: venvs
+	@$(ENV) $(PY) -m knowledge_base convert-model
+
+index: model
+	@$(ENV) $(PY) -m knowledge_base build
+
+train: venvs
+	@scripts/train.sh
+
+run: setup
+	@scripts/run.sh
+
+test: setup lint typecheck test-api test-actions test-rasa test-e2e
+	@echo "make test: all checks passed"
+
+lint: venvs
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+typecheck: venvs
+	@$(VENV)/bin/mypy api knowledge_base
+	@$(VENV)/bin/mypy --python-executable $(VENV_RASA)/bin/python --python-version 3.10 actions
+
+test-api: venvs
+	@$(ENV) $(VENV)/bin/pytest -q tests --ignore=tests/actions --ignore=tests/e2e
+
+test-actions: venvs
+	@$(ENV) $(VENV_RASA)/bin/python -m pytest -q -p no:cacheprovider tests/actions
+
+test-rasa: train
+	@scripts/rasa-tests.sh
+
+test-e2e: setup
+	@scripts/e2e.sh $(VENV)/bin/pytest -q tests/e2e
+
+eval: setup
+	@scripts/eval.sh
+
+bench: setup
+	@scripts/bench.sh
+
+clean:
+	rm -rf var/index var/log var/rasa-cache bot/models results

@@ -1,0 +1,55 @@
+"""Custom actions. Thin on purpose: the api owns data and rendering; actions relay."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.api_client import ApiClient, ApiError
+
+log = logging.getLogger(__name__)
+
+
+def relay_replies(dispatcher: CollectingDispatcher, replies: list[dict[str, Any]]) -> None:
+    """Pass api-rendered replies on; sources travel in the custom payload the api reads back."""
+    for reply in replies:
+        text = str(reply.get("text") or "")
+        buttons = [b for b in reply.get("buttons") or [] if isinstance(b, dict)]
+        sources = [s for s in reply.get("sources") or [] if isinstance(s, dict)]
+        if sources:
+            dispatcher.utter_message(
+                json_message={"kakehashi_reply": {"text": text, "buttons": buttons, "sources": sources}}
+            )
+        else:
+            dispatcher.utter_message(text=text, buttons=buttons)
+
+
+class ActionAnswerGuidance(Action):
+    """ask_guidance: the api searches the knowledge base and renders the answer in the user's language."""
+
+    def __init__(self, api: ApiClient | None = None) -> None:
+        self.api = api or ApiClient()
+
+    def name(self) -> str:
+        return "action_answer_guidance"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        message = tracker.latest_message or {}
+        body = {
+            "conversation_id": tracker.sender_id,
+            "text": message.get("text") or "",
+            "intent_confidence": (message.get("intent") or {}).get("confidence"),
+        }
+        try:
+            answer = await self.api.post("/internal/v1/guidance/answer", body)
+        except ApiError as exc:
+            log.error("guidance answer failed: %s", exc)
+            dispatcher.utter_message(response="utter_guidance_unavailable")
+            return []
+        relay_replies(dispatcher, [r for r in answer.get("replies") or [] if isinstance(r, dict)])
+        return []

@@ -1,0 +1,58 @@
+"""Live events for open WebSockets, per conversation.
+
+Sync request handlers publish; async WebSocket handlers consume. Within one process, events move
+through asyncio queues on the app's event loop (thread-safe hand-over). With several api workers,
+REDIS_URL adds fan-out (the advisor issue extends this).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from typing import Any
+
+log = logging.getLogger(__name__)
+QUEUE_LIMIT = 100
+
+
+class Broadcaster:
+    def __init__(self) -> None:
+        self._subscribers: dict[str, set[asyncio.Queue[dict[str, Any]]]] = defaultdict(set)
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+
+    def subscribe(self, topic: str) -> asyncio.Queue[dict[str, Any]]:
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=QUEUE_LIMIT)
+        self._subscribers[topic].add(queue)
+        return queue
+
+    def unsubscribe(self, topic: str, queue: asyncio.Queue[dict[str, Any]]) -> None:
+        subscribers = self._subscribers.get(topic)
+        if subscribers is not None:
+            subscribers.discard(queue)
+            if not subscribers:
+                del self._subscribers[topic]
+
+    def publish(self, topic: str, event: dict[str, Any]) -> None:
+        """Deliver `event` to every subscriber of `topic`; callable from any thread."""
+        if not self._subscribers.get(topic) or self._loop is None:
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is self._loop:
+            self._deliver(topic, event)
+        else:
+            self._loop.call_soon_threadsafe(self._deliver, topic, event)
+
+    def _deliver(self, topic: str, event: dict[str, Any]) -> None:
+        for queue in list(self._subscribers.get(topic, ())):
+            try:
+                queue.put_nowait(event)
+            except asyncio.QueueFull:
+                # A client that stopped reading loses live events; its history endpoint has them all.
+                log.warning("dropping live event for a slow subscriber")

@@ -1,0 +1,164 @@
+"""The web widget channel: REST for sending and history, a WebSocket for live events."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, WebSocket, WebSocketDisconnect, status
+from pydantic import BaseModel, Field, field_validator
+
+from api.conversations.service import (
+    MAX_PAYLOAD_CHARS,
+    ConversationNotFound,
+    ConversationService,
+    InvalidPayload,
+    token_matches,
+    topic_for,
+)
+from api.core.config import Settings
+from api.db.models import Conversation
+from api.deps import get_catalogs, get_conversations, get_settings_dep, widget_conversation
+from api.i18n import Catalogs
+from knowledge_base.language import LANGUAGES
+
+router = APIRouter(prefix="/api/v1/widget", tags=["widget"])
+WS_AUTH_TIMEOUT_SECONDS = 10
+
+
+class NewConversation(BaseModel):
+    # An explicit choice (the widget's language switcher); wins over everything else.
+    locale: str | None = Field(default=None, max_length=35)
+    # The browser's language: only a hint, which evidence in the text may override.
+    browser_locale: str | None = Field(default=None, max_length=35)
+
+
+class ConversationCreated(BaseModel):
+    conversation_id: str
+    token: str
+    language: str
+
+
+class UserMessage(BaseModel):
+    text: str = Field(max_length=10_000)
+    payload: str | None = Field(default=None, max_length=MAX_PAYLOAD_CHARS)
+
+    @field_validator("text")
+    @classmethod
+    def not_blank(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("text must not be empty")
+        return value
+
+
+@router.post("/conversations", status_code=status.HTTP_201_CREATED, response_model=ConversationCreated)
+def create_conversation(
+    service: Annotated[ConversationService, Depends(get_conversations)],
+    body: NewConversation | None = None,
+) -> ConversationCreated:
+    body = body or NewConversation()
+    conversation, token = service.create(
+        "widget", locale=body.locale, channel_hint=body.browser_locale, with_token=True
+    )
+    assert token is not None
+    return ConversationCreated(conversation_id=conversation.id, token=token, language=conversation.language)
+
+
+@router.post("/conversations/{conversation_id}/messages")
+def post_message(
+    body: UserMessage,
+    conversation: Annotated[Conversation, Depends(widget_conversation)],
+    service: Annotated[ConversationService, Depends(get_conversations)],
+    settings: Annotated[Settings, Depends(get_settings_dep)],
+) -> dict[str, Any]:
+    if len(body.text) > settings.max_message_chars:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            detail=[
+                {
+                    "loc": ["body", "text"],
+                    "msg": f"text is longer than {settings.max_message_chars} characters",
+                    "type": "string_too_long",
+                }
+            ],
+        )
+    try:
+        outcome = service.handle_user_message(conversation.id, body.text, body.payload)
+    except InvalidPayload as exc:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            detail=[{"loc": ["body", "payload"], "msg": str(exc), "type": "value_error"}],
+        ) from None
+    except ValueError as exc:  # an unsupported language in a language-menu payload
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            detail=[{"loc": ["body", "payload"], "msg": str(exc), "type": "value_error"}],
+        ) from None
+    except ConversationNotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="conversation not found") from None
+    return {
+        "language": outcome.language,
+        "state": outcome.state,
+        "replies": [reply.as_dict() for reply in outcome.replies],
+    }
+
+
+@router.get("/conversations/{conversation_id}/messages")
+def get_messages(
+    conversation: Annotated[Conversation, Depends(widget_conversation)],
+    service: Annotated[ConversationService, Depends(get_conversations)],
+) -> dict[str, Any]:
+    return {
+        "conversation_id": conversation.id,
+        "language": conversation.language,
+        "state": conversation.state,
+        "messages": service.history(conversation.id),
+    }
+
+
+@router.get("/i18n")
+def widget_strings(catalogs: Annotated[Catalogs, Depends(get_catalogs)]) -> dict[str, dict[str, str]]:
+    """The widget's own strings in every language, so switching language needs no reload."""
+    return {language: catalogs.bundle("widget.", language) for language in LANGUAGES}
+
+
+@router.websocket("/conversations/{conversation_id}/ws")
+async def conversation_events(websocket: WebSocket, conversation_id: str) -> None:
+    """Live events. The first frame must be {"type": "auth", "token": ...}: tokens stay out of URLs and logs."""
+    service: ConversationService = websocket.app.state.conversations
+    broadcaster = websocket.app.state.broadcaster
+    await websocket.accept()
+    try:
+        frame = await asyncio.wait_for(websocket.receive_text(), timeout=WS_AUTH_TIMEOUT_SECONDS)
+        token = json.loads(frame).get("token") if frame.startswith("{") else None
+        conversation = await asyncio.to_thread(service.get, conversation_id)
+    except (TimeoutError, json.JSONDecodeError, AttributeError, ConversationNotFound, WebSocketDisconnect):
+        with contextlib.suppress(RuntimeError):
+            await websocket.close(code=4401)
+        return
+    if not isinstance(token, str) or not token_matches(token, conversation.token_hash):
+        await websocket.close(code=4401)
+        return
+
+    queue = broadcaster.subscribe(topic_for(conversation_id))
+    await websocket.send_json({"type": "ready", "state": conversation.state, "language": conversation.language})
+
+    async def forward() -> None:
+        while True:
+            await websocket.send_json(await queue.get())
+
+    async def drain() -> None:
+        # The client sends nothing we act on after auth; reading notices a disconnect promptly.
+        while True:
+            await websocket.receive_text()
+
+    tasks = [asyncio.create_task(forward()), asyncio.create_task(drain())]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        broadcaster.unsubscribe(topic_for(conversation_id), queue)

@@ -1,0 +1,285 @@
+"""The conversation router: stores every message first, then lets the owner answer.
+
+Only a conversation whose owner is the bot reaches Rasa. Whatever happens downstream, the user's
+message is already committed, so nothing a person wrote is lost when Rasa or the action server fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import re
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from api import language_policy
+from api.broadcast import Broadcaster
+from api.db.models import Conversation, ConversationState, LanguageSource, Message, MessageRole
+from api.db.session import Database
+from api.i18n import Catalogs
+from api.rasa_client import RasaClient, RasaUnavailable
+from api.responses import Reply, ResponseTemplates
+
+log = logging.getLogger(__name__)
+
+# A button payload: "/intent" or "/intent{json}". Only buttons produce these; typed text never
+# becomes one (see `as_rasa_text`).
+PAYLOAD_PATTERN = re.compile(r"^/([a-z_]{1,64})(\{.{0,400}\})?$", re.DOTALL)
+MAX_PAYLOAD_CHARS = 512
+
+
+class ConversationNotFound(Exception):
+    pass
+
+
+class InvalidPayload(ValueError):
+    pass
+
+
+@dataclass
+class MessageOutcome:
+    language: str
+    state: str
+    replies: list[Reply] = field(default_factory=list)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_matches(token: str, token_hash: str | None) -> bool:
+    return token_hash is not None and hmac.compare_digest(hash_token(token), token_hash)
+
+
+def topic_for(conversation_id: str) -> str:
+    return f"conversation:{conversation_id}"
+
+
+def parse_payload(payload: str) -> tuple[str, dict[str, Any]]:
+    """Split a button payload into its intent and entities; InvalidPayload if it is not one."""
+    match = PAYLOAD_PATTERN.match(payload)
+    if not match:
+        raise InvalidPayload("payload must look like /intent or /intent{...}")
+    entities: dict[str, Any] = {}
+    if match.group(2):
+        try:
+            entities = json.loads(match.group(2))
+        except json.JSONDecodeError as exc:
+            raise InvalidPayload("payload entities must be a JSON object") from exc
+        if not isinstance(entities, dict):
+            raise InvalidPayload("payload entities must be a JSON object")
+    return match.group(1), entities
+
+
+def as_rasa_text(text: str) -> str:
+    """Typed text is only ever text: a leading '/' would make Rasa read it as an intent."""
+    return "\uff0f" + text[1:] if text.startswith("/") else text
+
+
+def message_dict(message: Message) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": message.id,
+        "role": message.role,
+        "text": message.text,
+        "language": message.language,
+        "created_at": message.created_at.isoformat(),
+    }
+    if message.payload:
+        out.update({k: v for k, v in message.payload.items() if k in ("buttons", "sources")})
+    return out
+
+
+class ConversationService:
+    def __init__(
+        self,
+        db: Database,
+        rasa: RasaClient,
+        catalogs: Catalogs,
+        templates: ResponseTemplates,
+        broadcaster: Broadcaster,
+    ) -> None:
+        self.db = db
+        self.rasa = rasa
+        self.catalogs = catalogs
+        self.templates = templates
+        self.broadcaster = broadcaster
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def create(
+        self,
+        channel: str,
+        *,
+        locale: str | None = None,
+        channel_hint: str | None = None,
+        channel_user_id: str | None = None,
+        with_token: bool = False,
+    ) -> tuple[Conversation, str | None]:
+        language, source = language_policy.initial_language(locale, channel_hint)
+        token = secrets.token_urlsafe(32) if with_token else None
+        conversation = Conversation(
+            channel=channel,
+            channel_user_id=channel_user_id,
+            language=language,
+            language_source=source.value,
+            state=ConversationState.BOT.value,
+            token_hash=hash_token(token) if token else None,
+        )
+        with self.db.session() as session:
+            session.add(conversation)
+        return conversation, token
+
+    def get(self, conversation_id: str) -> Conversation:
+        with self.db.session() as session:
+            conversation = session.get(Conversation, conversation_id)
+            if conversation is None:
+                raise ConversationNotFound(conversation_id)
+            return conversation
+
+    def history(self, conversation_id: str, limit: int = 500) -> list[dict[str, Any]]:
+        with self.db.session() as session:
+            rows = session.scalars(
+                select(Message)
+                .where(Message.conversation_id == conversation_id)
+                .order_by(Message.id.desc())
+                .limit(limit)
+            ).all()
+            return [message_dict(m) for m in reversed(rows)]
+
+    # -- the router --------------------------------------------------------------------------
+
+    def handle_user_message(self, conversation_id: str, text: str, payload: str | None = None) -> MessageOutcome:
+        """Store the user's message, then route it to its owner; return the bot's replies."""
+        entities: dict[str, Any] = {}
+        intent = None
+        if payload is not None:
+            intent, entities = parse_payload(payload)
+
+        with self.db.session() as session:
+            conversation = session.get(Conversation, conversation_id, with_for_update=True)
+            if conversation is None:
+                raise ConversationNotFound(conversation_id)
+            if intent == "set_language":
+                decision = language_policy.choose(str(entities.get("language", "")))
+            elif payload is None:
+                decision = language_policy.decide(
+                    conversation.language, LanguageSource(conversation.language_source), text
+                )
+            else:
+                decision = language_policy.LanguageDecision(
+                    conversation.language, LanguageSource(conversation.language_source), False
+                )
+            if decision.changed:
+                conversation.language = decision.language
+                conversation.language_source = decision.source.value
+            message = Message(
+                conversation=conversation,
+                role=MessageRole.USER.value,
+                text=text,
+                language=conversation.language,
+                # A message for someone other than the bot waits for that person.
+                status="received" if conversation.state == ConversationState.BOT.value else "queued",
+            )
+            session.add(message)
+            session.flush()
+            state = conversation.state
+            language = conversation.language
+            channel = conversation.channel
+            mirrored = conversation.rasa_language
+            stored = message_dict(message)
+        self.broadcaster.publish(topic_for(conversation_id), {"type": "message", "message": stored})
+
+        if state != ConversationState.BOT.value:
+            # Someone else owns the conversation: the message waits for them, Rasa never sees it.
+            return MessageOutcome(language, state)
+
+        try:
+            if mirrored != language:
+                self.rasa.set_slot(conversation_id, "language", language)
+            raw = self.rasa.send(
+                conversation_id,
+                payload if payload is not None else as_rasa_text(text),
+                {"language": language, "channel": channel},
+            )
+        except RasaUnavailable:
+            log.error("bot unavailable; user message kept conversation=%s", conversation_id)
+            reply = self.templates.render("utter_bot_unavailable", language, self.catalogs)
+            self._store_replies(
+                conversation_id,
+                language,
+                [reply],
+                role=MessageRole.SYSTEM,
+                user_message=(stored["id"], "bot_unavailable"),
+            )
+            return MessageOutcome(language, state, [reply])
+
+        replies = [self._reply_from_rasa(item) for item in raw]
+        replies = [r for r in replies if r.text or r.buttons]
+        self._store_replies(
+            conversation_id, language, replies, mirrored_language=language, user_message=(stored["id"], "answered")
+        )
+        return MessageOutcome(language, state, replies)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _reply_from_rasa(item: dict[str, Any]) -> Reply:
+        raw_custom = item.get("custom")
+        custom: dict[str, Any] = raw_custom if isinstance(raw_custom, dict) else {}
+        # Actions send api-rendered replies with sources as one custom payload (see actions/actions.py).
+        if isinstance(custom.get("kakehashi_reply"), dict):
+            item = custom["kakehashi_reply"]
+            custom = item
+        buttons = [
+            {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+            for b in item.get("buttons") or []
+            if isinstance(b, dict)
+        ]
+        sources = [
+            {k: str(s.get(k, "")) for k in ("topic_id", "title", "url")}
+            for s in custom.get("sources") or []
+            if isinstance(s, dict)
+        ]
+        return Reply(text=str(item.get("text") or ""), buttons=buttons, sources=sources)
+
+    def _store_replies(
+        self,
+        conversation_id: str,
+        language: str,
+        replies: list[Reply],
+        *,
+        role: MessageRole = MessageRole.BOT,
+        mirrored_language: str | None = None,
+        user_message: tuple[int, str] | None = None,
+    ) -> None:
+        """Store the replies and the answered message's new status in one transaction."""
+        events = []
+        with self.db.session() as session:
+            conversation = session.get(Conversation, conversation_id)
+            if conversation is None:
+                return
+            if user_message is not None:
+                answered = session.get(Message, user_message[0])
+                if answered is not None:
+                    answered.status = user_message[1]
+            if mirrored_language is not None:
+                conversation.rasa_language = mirrored_language
+            for reply in replies:
+                extra = {k: v for k, v in reply.as_dict().items() if k != "text"}
+                message = Message(
+                    conversation=conversation,
+                    role=role.value,
+                    text=reply.text,
+                    language=language,
+                    payload=extra or None,
+                )
+                session.add(message)
+                session.flush()
+                events.append(message_dict(message))
+        for event in events:
+            self.broadcaster.publish(topic_for(conversation_id), {"type": "message", "message": event})

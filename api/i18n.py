@@ -1,0 +1,89 @@
+"""Every fixed string a person sees comes from the gettext catalogs in locales/.
+
+Message ids are stable keys ("utter_greet", "widget.send"), so every language, English included, has
+its own translation and a missing one is an error a test catches rather than a silent fallback.
+Placeholders use str.format names: "{reference}". Dates and numbers are formatted by Babel per locale.
+"""
+
+from __future__ import annotations
+
+import logging
+import string
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date as babel_format_date
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal as babel_format_decimal
+
+from knowledge_base.language import LANGUAGES
+
+log = logging.getLogger(__name__)
+DOMAIN = "messages"
+
+
+class Catalogs:
+    """All languages' catalogs, loaded once from .po files (no compile step to forget)."""
+
+    def __init__(self, locales_dir: Path) -> None:
+        self.locales_dir = locales_dir
+        self._messages: dict[str, dict[str, str]] = {}
+        for language in LANGUAGES:
+            path = locales_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+            with path.open("rb") as handle:
+                catalog = read_po(handle, locale=language)
+            self._messages[language] = {
+                str(message.id): str(message.string)
+                for message in catalog
+                if message.id and message.string and not message.fuzzy
+            }
+
+    def keys(self, language: str) -> set[str]:
+        return set(self._messages[language])
+
+    def has(self, key: str, language: str) -> bool:
+        return key in self._messages.get(language, {})
+
+    def gettext(self, key: str, language: str, **params: Any) -> str:
+        """Translate `key` into `language`, filling named placeholders.
+
+        A key missing from the catalog falls back to English and is logged: a person must never
+        see a raw key, but tests assert that no fallback is needed.
+        """
+        messages = self._messages.get(language) or self._messages["en"]
+        template = messages.get(key)
+        if template is None:
+            log.warning("missing translation key=%s language=%s", key, language)
+            template = self._messages["en"].get(key, key)
+        if not params:
+            return template
+        return _SafeFormatter().format(template, **params)
+
+    def bundle(self, prefix: str, language: str) -> dict[str, str]:
+        """All strings whose key starts with `prefix`, for a client (the widget) to use."""
+        return {k: v for k, v in self._messages[language].items() if k.startswith(prefix)}
+
+
+class _SafeFormatter(string.Formatter):
+    """A placeholder without a value stays visible as {name} instead of raising mid-reply."""
+
+    def get_value(self, key: int | str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+        if isinstance(key, str) and key not in kwargs:
+            return "{" + key + "}"
+        return super().get_value(key, args, kwargs)
+
+
+@lru_cache(maxsize=4)
+def load_catalogs(locales_dir: Path) -> Catalogs:
+    return Catalogs(locales_dir)
+
+
+def format_date(value: date | datetime, language: str) -> str:
+    return babel_format_date(value, format="long", locale=language)
+
+
+def format_number(value: float | int, language: str) -> str:
+    return babel_format_decimal(value, locale=language)

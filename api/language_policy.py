@@ -1,0 +1,63 @@
+"""Which language a conversation speaks: explicit choice > strong evidence > channel hint > weak evidence.
+
+Sticky on purpose: a short "ok" or a romanised word must not flip a Nepali conversation to English.
+An explicit choice (language menu, widget locale switch) is never overridden by detection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from api.db.models import LanguageSource
+from knowledge_base.language import DEFAULT_LANGUAGE, Detection, detect, normalise_locale
+
+# Evidence strong enough to change a language that came from detection or a channel hint:
+# a script only one of our languages uses, or a longer Latin text the model is sure about.
+STRONG_CONFIDENCE = 0.9
+STRONG_MIN_WORDS = 3
+
+
+@dataclass(frozen=True)
+class LanguageDecision:
+    language: str
+    source: LanguageSource
+    changed: bool
+    detection: Detection | None = None
+
+
+def is_strong(detection: Detection, text: str) -> bool:
+    if detection.language is None:
+        return False
+    if detection.method == "script" and detection.confidence >= 1.0:
+        return True
+    return detection.confidence >= STRONG_CONFIDENCE and len(text.split()) >= STRONG_MIN_WORDS
+
+
+def initial_language(explicit: str | None, channel_hint: str | None) -> tuple[str, LanguageSource]:
+    """The language of a new conversation before its first message."""
+    if chosen := normalise_locale(explicit):
+        return chosen, LanguageSource.EXPLICIT
+    if hinted := normalise_locale(channel_hint):
+        return hinted, LanguageSource.CHANNEL
+    return DEFAULT_LANGUAGE, LanguageSource.DEFAULT
+
+
+def decide(current: str, source: LanguageSource, text: str) -> LanguageDecision:
+    """Decide the language after a user message `text` in a conversation speaking `current`."""
+    detection = detect(text)
+    if source is LanguageSource.EXPLICIT or detection.language is None or detection.language == current:
+        return LanguageDecision(current, source, False, detection)
+    if source is LanguageSource.DEFAULT and detection.confidence >= 0.5:
+        # Nothing better known yet: the first message with any real signal sets the language.
+        return LanguageDecision(detection.language, LanguageSource.DETECTED, True, detection)
+    if is_strong(detection, text):
+        return LanguageDecision(detection.language, LanguageSource.DETECTED, True, detection)
+    return LanguageDecision(current, source, False, detection)
+
+
+def choose(language: str) -> LanguageDecision:
+    """An explicit choice from the language menu."""
+    chosen = normalise_locale(language)
+    if chosen is None:
+        raise ValueError(f"unsupported language: {language!r}")
+    return LanguageDecision(chosen, LanguageSource.EXPLICIT, True)

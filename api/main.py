@@ -1,0 +1,82 @@
+"""The FastAPI application: wiring only; behaviour lives in the modules it includes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api import health, nlg
+from api.broadcast import Broadcaster
+from api.channels import widget
+from api.conversations.service import ConversationService
+from api.core.config import Settings, get_settings
+from api.db.migrate import upgrade
+from api.db.session import Database
+from api.i18n import load_catalogs
+from api.rasa_client import RasaClient
+from api.responses import ResponseTemplates
+from knowledge_base.language import LANGUAGES
+
+HERE = Path(__file__).resolve().parent
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.broadcaster.bind_loop(asyncio.get_running_loop())
+        yield
+        app.state.rasa.close()
+        app.state.db.dispose()
+
+    app = FastAPI(title="Kakehashi", version="0.1.0", lifespan=lifespan)
+    upgrade(settings.database_url)
+    app.state.settings = settings
+    app.state.db = Database(settings.database_url)
+    app.state.catalogs = load_catalogs(settings.locales_dir)
+    app.state.templates = ResponseTemplates(settings.domain_file)
+    app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, settings.internal_token)
+    app.state.broadcaster = Broadcaster()
+    app.state.knowledge = None
+    app.state.conversations = ConversationService(
+        app.state.db, app.state.rasa, app.state.catalogs, app.state.templates, app.state.broadcaster
+    )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def body_errors_are_422(request: Request, exc: StarletteHTTPException) -> Response:
+        # FastAPI answers 400 when a body is not even decodable (not UTF-8); to clients that is
+        # the same mistake as malformed JSON, which the contract answers with 422 naming the body.
+        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+            return JSONResponse(
+                {"detail": [{"loc": ["body"], "msg": "body must be UTF-8 encoded JSON", "type": "json_invalid"}]},
+                status_code=422,
+            )
+        return await http_exception_handler(request, exc)
+
+    app.include_router(health.router)
+    app.include_router(nlg.router)
+    app.include_router(widget.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    pages = Jinja2Templates(directory=HERE / "templates")
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def demo_page(request: Request) -> HTMLResponse:
+        catalogs = app.state.catalogs
+        intros = [(language, catalogs.gettext("page.intro", language)) for language in LANGUAGES]
+        return pages.TemplateResponse(
+            request, "index.html", {"title": catalogs.gettext("page.title", "en"), "intros": intros}
+        )
+
+    return app

@@ -1,0 +1,54 @@
+"""Rasa's NLG endpoint: Rasa names a response, the api renders it in the conversation's language."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, status
+
+from api.conversations.service import ConversationNotFound, ConversationService
+from api.core.config import Settings
+from api.deps import get_catalogs, get_conversations, get_settings_dep, get_templates
+from api.i18n import Catalogs
+from api.responses import ResponseTemplates
+from knowledge_base.language import DEFAULT_LANGUAGE, normalise_locale
+
+router = APIRouter(tags=["nlg"])
+
+
+def conversation_language(service: ConversationService, tracker: dict[str, Any]) -> str:
+    """The api's record of the language wins; the mirrored slot covers conversations it does not know."""
+    sender = tracker.get("sender_id")
+    if isinstance(sender, str):
+        try:
+            return service.get(sender).language
+        except ConversationNotFound:
+            pass
+    slot = (tracker.get("slots") or {}).get("language")
+    return normalise_locale(slot if isinstance(slot, str) else None) or DEFAULT_LANGUAGE
+
+
+@router.post("/nlg")
+def render_response(
+    request_body: Annotated[dict[str, Any], Body()],
+    service: Annotated[ConversationService, Depends(get_conversations)],
+    catalogs: Annotated[Catalogs, Depends(get_catalogs)],
+    templates: Annotated[ResponseTemplates, Depends(get_templates)],
+    settings: Annotated[Settings, Depends(get_settings_dep)],
+    token: Annotated[str | None, Query()] = None,
+) -> dict[str, Any]:
+    # Rasa's endpoint config sends its token as a query parameter.
+    if settings.internal_token and not hmac.compare_digest((token or "").encode(), settings.internal_token.encode()):
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="nlg token")
+    name = request_body.get("response") or request_body.get("template")
+    if not isinstance(name, str):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail="response name missing")
+    tracker = request_body.get("tracker") if isinstance(request_body.get("tracker"), dict) else {}
+    arguments = request_body.get("arguments") if isinstance(request_body.get("arguments"), dict) else {}
+    language = conversation_language(service, tracker or {})
+    try:
+        reply = templates.render(name, language, catalogs, **(arguments or {}))
+    except KeyError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"unknown response {name}") from None
+    return {"text": reply.text, "buttons": reply.buttons, "image": None, "elements": [], "attachments": []}

@@ -1,0 +1,221 @@
+/* Kakehashi chat widget. Embed with one tag:
+ *   <script src="https://HOST/static/widget.js" defer></script>
+ * Everything a person reads comes from /api/v1/widget/i18n (locales/ catalogs); text is always
+ * inserted with textContent, never as HTML. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var API = (script && script.getAttribute("data-api")) || (script ? new URL(script.src).origin : "");
+  var LANGS = ["ja", "en", "vi", "ne", "pt"];
+  var STORE = "kakehashi.widget";
+  var MAX_CHARS = 2000;
+  var strings = {};
+  var state = loadState();
+  var ui = {};
+  var socket = null;
+  var seen = {};
+
+  function loadState() {
+    try { return JSON.parse(localStorage.getItem(STORE)) || {}; } catch (e) { return {}; }
+  }
+  function saveState() {
+    try { localStorage.setItem(STORE, JSON.stringify(state)); } catch (e) { /* private mode */ }
+  }
+  function browserLanguage() {
+    var tag = (navigator.language || "en").toLowerCase().split("-")[0];
+    return LANGS.indexOf(tag) >= 0 ? tag : "en";
+  }
+  function lang() { return state.language || state.chosen || browserLanguage(); }
+  function t(key) {
+    var table = strings[lang()] || strings.en || {};
+    return table["widget." + key] || (strings.en || {})["widget." + key] || "";
+  }
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function build() {
+    var link = el("link", { rel: "stylesheet", href: API + "/static/widget.css" });
+    document.head.appendChild(link);
+    ui.launcher = el("button", { type: "button", class: "kk-launcher", "aria-expanded": "false", "aria-controls": "kk-panel" });
+    ui.panel = el("section", { id: "kk-panel", class: "kk-panel", role: "dialog", "aria-modal": "false", hidden: "" });
+    var header = el("header", { class: "kk-header" });
+    ui.title = el("h2", { class: "kk-title", id: "kk-title" });
+    ui.subtitle = el("p", { class: "kk-subtitle" });
+    ui.langLabel = el("label", { for: "kk-lang", class: "kk-visually-hidden" });
+    ui.lang = el("select", { id: "kk-lang", class: "kk-lang" });
+    LANGS.forEach(function (code) { ui.lang.appendChild(el("option", { value: code })); });
+    ui.close = el("button", { type: "button", class: "kk-close" }, "×");
+    var titles = el("div", { class: "kk-titles" });
+    titles.appendChild(ui.title); titles.appendChild(ui.subtitle);
+    header.appendChild(titles); header.appendChild(ui.langLabel); header.appendChild(ui.lang); header.appendChild(ui.close);
+    ui.log = el("ol", { class: "kk-log", role: "log", "aria-live": "polite", "aria-relevant": "additions" });
+    ui.typing = el("p", { class: "kk-typing", "aria-live": "polite", hidden: "" });
+    ui.error = el("p", { class: "kk-error", role: "alert", hidden: "" });
+    ui.form = el("form", { class: "kk-form" });
+    ui.inputLabel = el("label", { for: "kk-input", class: "kk-visually-hidden" });
+    ui.input = el("textarea", { id: "kk-input", class: "kk-input", rows: "1", maxlength: String(MAX_CHARS) });
+    ui.send = el("button", { type: "submit", class: "kk-send" });
+    ui.form.appendChild(ui.inputLabel); ui.form.appendChild(ui.input); ui.form.appendChild(ui.send);
+    ui.disclaimer = el("p", { class: "kk-disclaimer" });
+    ui.panel.setAttribute("aria-labelledby", "kk-title");
+    [header, ui.log, ui.typing, ui.error, ui.form, ui.disclaimer].forEach(function (n) { ui.panel.appendChild(n); });
+    document.body.appendChild(ui.launcher);
+    document.body.appendChild(ui.panel);
+
+    ui.launcher.addEventListener("click", function () { toggle(true); });
+    ui.close.addEventListener("click", function () { toggle(false); });
+    ui.panel.addEventListener("keydown", function (e) { if (e.key === "Escape") toggle(false); });
+    ui.lang.addEventListener("change", function () { chooseLanguage(ui.lang.value); });
+    ui.form.addEventListener("submit", function (e) { e.preventDefault(); submit(); });
+    ui.input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
+    });
+  }
+
+  function relabel() {
+    document.documentElement.lang = document.documentElement.lang || lang();
+    ui.panel.setAttribute("lang", lang());
+    ui.launcher.textContent = t("open");
+    ui.launcher.setAttribute("aria-label", t("open"));
+    ui.title.textContent = t("title");
+    ui.subtitle.textContent = t("subtitle");
+    ui.langLabel.textContent = t("language");
+    ui.close.setAttribute("aria-label", t("close"));
+    ui.log.setAttribute("aria-label", t("log_label"));
+    ui.input.setAttribute("placeholder", t("placeholder"));
+    ui.inputLabel.textContent = t("input_label");
+    ui.send.textContent = t("send");
+    ui.typing.textContent = t("typing");
+    ui.disclaimer.textContent = t("disclaimer");
+    Array.prototype.forEach.call(ui.lang.options, function (o) {
+      o.textContent = (strings[o.value] || {})["widget.language_name"] || o.value;
+    });
+    ui.lang.value = lang();
+  }
+
+  function toggle(open) {
+    ui.panel.hidden = !open;
+    ui.launcher.setAttribute("aria-expanded", String(open));
+    ui.launcher.hidden = open;
+    if (open) { ensureConversation().then(loadHistory); ui.input.focus(); } else { ui.launcher.focus(); }
+  }
+
+  function request(method, path, body) {
+    var headers = { "Content-Type": "application/json" };
+    if (state.token) headers.Authorization = "Bearer " + state.token;
+    return fetch(API + path, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined })
+      .then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (data) { return { status: r.status, data: data }; });
+      });
+  }
+
+  function ensureConversation() {
+    if (state.id && state.token) return Promise.resolve();
+    var body = state.chosen ? { locale: state.chosen } : { browser_locale: navigator.language || "" };
+    return request("POST", "/api/v1/widget/conversations", body).then(function (res) {
+      if (res.status !== 201) throw new Error("create " + res.status);
+      state.id = res.data.conversation_id; state.token = res.data.token; state.language = res.data.language;
+      saveState(); relabel();
+    });
+  }
+
+  function loadHistory() {
+    return request("GET", "/api/v1/widget/conversations/" + state.id + "/messages").then(function (res) {
+      if (res.status === 401 || res.status === 404) { state.id = null; state.token = null; saveState(); return ensureConversation().then(loadHistory); }
+      (res.data.messages || []).forEach(addMessage);
+      connect();
+    }).catch(showError);
+  }
+
+  function connect() {
+    if (socket || !window.WebSocket) return;
+    var url = API.replace(/^http/, "ws") + "/api/v1/widget/conversations/" + state.id + "/ws";
+    socket = new WebSocket(url);
+    socket.onopen = function () { socket.send(JSON.stringify({ type: "auth", token: state.token })); };
+    socket.onmessage = function (event) {
+      var data = JSON.parse(event.data);
+      if (data.type === "message" && data.message) addMessage(data.message);
+    };
+    socket.onclose = function () { socket = null; setTimeout(function () { if (!ui.panel.hidden) connect(); }, 3000); };
+  }
+
+  function addMessage(m) {
+    if (m.id && seen[m.id]) return;
+    if (m.id) seen[m.id] = true;
+    var item = el("li", { class: "kk-msg kk-" + m.role });
+    var who = el("span", { class: "kk-who" }, t(m.role === "user" ? "you" : m.role));
+    var body = el("p", { class: "kk-text" }, m.text || "");
+    item.appendChild(who); item.appendChild(body);
+    if (m.sources && m.sources.length) {
+      var label = el("p", { class: "kk-sources-label" }, t("sources"));
+      var list = el("ul", { class: "kk-sources" });
+      m.sources.forEach(function (s) {
+        var li = el("li");
+        var a = el("a", { href: safeUrl(s.url), target: "_blank", rel: "noopener noreferrer" }, s.title || s.url);
+        li.appendChild(a); list.appendChild(li);
+      });
+      item.appendChild(label); item.appendChild(list);
+    }
+    if (m.buttons && m.buttons.length) {
+      var group = el("div", { class: "kk-buttons", role: "group" });
+      m.buttons.forEach(function (b) {
+        var button = el("button", { type: "button", class: "kk-button" }, b.title);
+        button.addEventListener("click", function () { send(b.title, b.payload); });
+        group.appendChild(button);
+      });
+      item.appendChild(group);
+    }
+    ui.log.appendChild(item);
+    ui.log.scrollTop = ui.log.scrollHeight;
+  }
+
+  function safeUrl(url) {
+    try { var u = new URL(url, API || window.location.href); return /^https?:$/.test(u.protocol) ? u.href : "#"; }
+    catch (e) { return "#"; }
+  }
+
+  function showError(err) {
+    ui.error.textContent = typeof err === "string" ? err : t("error_send");
+    ui.error.hidden = false;
+  }
+
+  function submit() {
+    var text = ui.input.value.trim();
+    if (!text) return;
+    if (text.length > MAX_CHARS) { showError(t("error_too_long")); return; }
+    ui.input.value = "";
+    send(text, null);
+  }
+
+  function send(text, payload) {
+    ui.error.hidden = true;
+    ui.typing.hidden = false;
+    ensureConversation().then(function () {
+      var body = { text: text };
+      if (payload) body.payload = payload;
+      return request("POST", "/api/v1/widget/conversations/" + state.id + "/messages", body);
+    }).then(function (res) {
+      ui.typing.hidden = true;
+      if (res.status !== 200) { showError(res.status === 422 ? t("error_too_long") : t("error_send")); return; }
+      if (res.data.language && res.data.language !== state.language) { state.language = res.data.language; saveState(); relabel(); }
+      // The WebSocket delivers the same messages; render from the history to keep one order.
+      return request("GET", "/api/v1/widget/conversations/" + state.id + "/messages").then(function (h) {
+        (h.data.messages || []).forEach(addMessage);
+      });
+    }).catch(function () { ui.typing.hidden = true; showError(); });
+  }
+
+  function chooseLanguage(code) {
+    state.chosen = code; state.language = code; saveState(); relabel();
+    if (state.id) send((strings[code] || {})["widget.language_name"] || code, '/set_language{"language": "' + code + '"}');
+  }
+
+  fetch(API + "/api/v1/widget/i18n").then(function (r) { return r.json(); }).then(function (data) {
+    strings = data; build(); relabel();
+    if (script && script.hasAttribute("data-open")) toggle(true);
+  });
+})();

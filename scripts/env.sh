@@ -1,0 +1,27 @@
+# Defaults shared by `make run`, `make test` and the benchmarks. Sourced, never executed.
+# Anything already set in the environment wins.
+export REPO_ROOT="${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+export KAKEHASHI_CACHE="${KAKEHASHI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kakehashi}"
+export API_HOST="${API_HOST:-127.0.0.1}" API_PORT="${API_PORT:-8000}"
+export RASA_PORT="${RASA_PORT:-5005}" ACTIONS_PORT="${ACTIONS_PORT:-5055}"
+export API_URL="${API_URL:-http://$API_HOST:$API_PORT}"
+export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
+export ACTION_SERVER_URL="${ACTION_SERVER_URL:-http://127.0.0.1:$ACTIONS_PORT}"
+export DATABASE_URL="${DATABASE_URL:-sqlite:///$REPO_ROOT/var/kakehashi.db}"
+# Rasa's tracker store: SQLite beside the api's database unless a PostgreSQL one is configured.
+export RASA_TRACKER_DIALECT="${RASA_TRACKER_DIALECT:-sqlite}"
+export RASA_TRACKER_DB="${RASA_TRACKER_DB:-$REPO_ROOT/var/rasa-tracker.db}"
+export RASA_TRACKER_HOST="${RASA_TRACKER_HOST:-}" RASA_TRACKER_PORT="${RASA_TRACKER_PORT:-}"
+export RASA_TRACKER_USER="${RASA_TRACKER_USER:-}" RASA_TRACKER_PASSWORD="${RASA_TRACKER_PASSWORD:-}"
+export RASA_TELEMETRY_ENABLED=false
+export RASA_CACHE_DIRECTORY="${RASA_CACHE_DIRECTORY:-$REPO_ROOT/var/rasa-cache}"
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+export PYTHONPATH="$REPO_ROOT${PYTHONPATH:+:$PYTHONPATH}"
+# The service token between the api, Rasa's NLG calls and the action server: random per run
+# unless the operator sets one (it must then be the same for all three processes).
+if [ -z "${INTERNAL_TOKEN:-}" ]; then
+  INTERNAL_TOKEN="$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')"
+  export INTERNAL_TOKEN
+fi
+mkdir -p "$REPO_ROOT/var" "$KAKEHASHI_CACHE"

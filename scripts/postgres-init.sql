@@ -1,0 +1,2 @@
+-- Rasa's tracker store lives in its own database beside the api's.
+CREATE DATABASE rasa OWNER kakehashi;

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Train the Rasa model only when its inputs changed. The model is named by a hash of the training
+# data, config and domain, and cached outside the work tree so a fresh clone reuses it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+hash=$(find bot/config.yml bot/domain.yml bot/data -type f -name '*.yml' | sort | xargs sha256sum | sha256sum | cut -c1-16)
+name="kakehashi-$hash"
+mkdir -p bot/models "$KAKEHASHI_CACHE/models"
+if [ -f "bot/models/$name.tar.gz" ]; then
+  echo "train: model $name up to date"
+elif [ -f "$KAKEHASHI_CACHE/models/$name.tar.gz" ]; then
+  cp "$KAKEHASHI_CACHE/models/$name.tar.gz" bot/models/
+  echo "train: model $name restored from cache"
+else
+  echo "train: training $name (a few minutes on 2 cores)"
+  start=$(date +%s)
+  .venv-rasa/bin/rasa train --quiet --data bot/data --config bot/config.yml --domain bot/domain.yml \
+    --out bot/models --fixed-model-name "$name"
+  echo "train: done in $(( $(date +%s) - start )) s"
+  cp "bot/models/$name.tar.gz" "$KAKEHASHI_CACHE/models/"
+fi
+# Keep only the current model in bot/models so `rasa run` loads this one.
+find bot/models -name 'kakehashi-*.tar.gz' ! -name "$name.tar.gz" -delete
+echo "bot/models/$name.tar.gz" > var/current-model

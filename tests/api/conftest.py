@@ -1,0 +1,103 @@
+"""Shared fixtures: an app on a fresh database (SQLite always, PostgreSQL when TEST_DATABASE_URL is
+set), and a scripted stand-in for Rasa so API tests control exactly what the bot says."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from api.core.config import REPO_ROOT, Settings
+from api.main import create_app
+from api.rasa_client import RasaUnavailable
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+class FakeRasa:
+    """Records what the api sends and answers from a script (or fails, to test outages)."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+        self.slots: list[tuple[str, str, Any]] = []
+        self.replies: list[dict[str, Any]] = [{"text": "hello from the fake bot"}]
+        self.down = False
+
+    def send(self, sender: str, message: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.down:
+            raise RasaUnavailable("connection refused")
+        self.sent.append({"sender": sender, "message": message, "metadata": metadata})
+        return list(self.replies)
+
+    def set_slot(self, sender: str, name: str, value: Any) -> None:
+        if self.down:
+            raise RasaUnavailable("connection refused")
+        self.slots.append((sender, name, value))
+
+    def ping(self) -> bool:
+        return not self.down
+
+    def close(self) -> None:
+        pass
+
+
+def _reset_postgres(url: str) -> None:
+    from api.db.session import normalise_url
+
+    engine = create_engine(normalise_url(url))
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    if not TEST_DATABASE_URL:
+        pytest.skip("PostgreSQL variant: TEST_DATABASE_URL is not set")
+    _reset_postgres(TEST_DATABASE_URL)
+    return TEST_DATABASE_URL
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        internal_token="test-internal-token",
+        rasa_url="http://127.0.0.1:9",
+        action_server_url="http://127.0.0.1:9",
+        health_components=("database", "rasa"),
+        locales_dir=REPO_ROOT / "locales",
+        domain_file=REPO_ROOT / "bot" / "domain.yml",
+    )
+
+
+@pytest.fixture
+def fake_rasa() -> FakeRasa:
+    return FakeRasa()
+
+
+@pytest.fixture
+def client(settings: Settings, fake_rasa: FakeRasa) -> Iterator[TestClient]:
+    app = create_app(settings)
+    app.state.rasa = fake_rasa
+    app.state.conversations.rasa = fake_rasa
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def conversation(client: TestClient) -> dict[str, str]:
+    """A widget conversation with English chosen explicitly."""
+    response = client.post("/api/v1/widget/conversations", json={"locale": "en"})
+    assert response.status_code == 201
+    body: dict[str, str] = response.json()
+    body["auth"] = f"Bearer {body['token']}"
+    return body

@@ -1,0 +1,80 @@
+"""Language identification (script, lexicon, model) and the sticky per-conversation policy."""
+
+from __future__ import annotations
+
+import pytest
+
+from api import language_policy
+from api.db.models import LanguageSource
+from knowledge_base.language import detect, normalise_locale
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ビザを更新したいです", "ja"),
+        ("在留資格", "ja"),
+        ("मलाई भिसाबारे जान्नु छ", "ne"),
+        ("Tôi muốn hỏi về visa", "vi"),
+        ("cho minh hoi ve visa ky nang dac dinh", "vi"),
+        ("visa renew garna paryo", "ne"),
+        ("biza koushin shitai desu", "ja"),
+        ("Quero saber como renovar meu visto", "pt"),
+        ("How do I renew my visa in Japan?", "en"),
+    ],
+)
+def test_detects_the_five_languages(text: str, expected: str) -> None:
+    assert detect(text).language == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "foreign"), [("我想了解日本的签证申请流程和要求", "zh"), ("비자를 연장하고 싶어요", "ko")]
+)
+def test_other_languages_are_named_not_guessed(text: str, foreign: str) -> None:
+    detection = detect(text)
+    assert detection.language is None and detection.foreign == foreign
+
+
+@pytest.mark.parametrize("text", ["", "   ", "12345", "🙂🙂", "!!!"])
+def test_no_signal(text: str) -> None:
+    assert detect(text).language is None
+
+
+def test_locales_normalise() -> None:
+    assert normalise_locale("pt-BR") == "pt"
+    assert normalise_locale("vi_VN") == "vi"
+    assert normalise_locale("zh-CN") is None
+    assert normalise_locale(None) is None
+
+
+def test_initial_language_precedence() -> None:
+    assert language_policy.initial_language("ja", "pt") == ("ja", LanguageSource.EXPLICIT)
+    assert language_policy.initial_language(None, "pt-BR") == ("pt", LanguageSource.CHANNEL)
+    assert language_policy.initial_language("klingon", None) == ("en", LanguageSource.DEFAULT)
+
+
+def test_short_messages_do_not_flip() -> None:
+    for text in ("ok", "yes", "thanks!", "hi"):
+        decision = language_policy.decide("ne", LanguageSource.DETECTED, text)
+        assert decision.language == "ne" and not decision.changed
+
+
+def test_strong_evidence_flips_detected_and_hinted() -> None:
+    for source in (LanguageSource.DETECTED, LanguageSource.CHANNEL):
+        decision = language_policy.decide("en", source, "Tôi muốn gia hạn visa")
+        assert decision.language == "vi" and decision.changed
+
+
+def test_explicit_choice_sticks() -> None:
+    decision = language_policy.decide("en", LanguageSource.EXPLICIT, "Tôi muốn gia hạn visa")
+    assert decision.language == "en" and not decision.changed
+
+
+def test_default_takes_the_first_real_signal() -> None:
+    decision = language_policy.decide("en", LanguageSource.DEFAULT, "Olá, tudo bem?")
+    assert decision.language == "pt" and decision.source is LanguageSource.DETECTED
+
+
+def test_choose_rejects_unknown() -> None:
+    with pytest.raises(ValueError):
+        language_policy.choose("xx")

@@ -1,0 +1,68 @@
+"""The real stack (api + Rasa + actions), started by scripts/e2e.sh: greetings in five languages."""
+
+from __future__ import annotations
+
+import os
+
+import httpx
+import pytest
+
+from api.core.config import REPO_ROOT
+from api.i18n import Catalogs
+
+API = os.environ.get("E2E_API_URL")
+pytestmark = pytest.mark.skipif(not API, reason="end-to-end: run through scripts/e2e.sh (make test-e2e)")
+CATALOGS = Catalogs(REPO_ROOT / "locales")
+
+GREETINGS = {
+    "ja": "こんにちは！",
+    "en": "Hello there!",
+    "vi": "Xin chào bạn nhé",
+    "ne": "नमस्ते, हजुर",
+    "pt": "Olá, tudo bem?",
+}
+
+
+def new_conversation(client: httpx.Client, **body: str) -> tuple[str, dict[str, str]]:
+    created = client.post("/api/v1/widget/conversations", json=body)
+    assert created.status_code == 201
+    data = created.json()
+    return data["conversation_id"], {"Authorization": f"Bearer {data['token']}"}
+
+
+@pytest.fixture(scope="module")
+def client() -> httpx.Client:
+    assert API
+    return httpx.Client(base_url=API, timeout=30)
+
+
+def test_health_is_green(client: httpx.Client) -> None:
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok", body
+
+
+@pytest.mark.parametrize("language", list(GREETINGS))
+def test_greeting_answered_in_its_language(client: httpx.Client, language: str) -> None:
+    conversation_id, headers = new_conversation(client)
+    response = client.post(
+        f"/api/v1/widget/conversations/{conversation_id}/messages", json={"text": GREETINGS[language]}, headers=headers
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["language"] == language
+    assert body["replies"][0]["text"] == CATALOGS.gettext("utter_greet", language)
+
+
+def test_language_menu_round_trip(client: httpx.Client) -> None:
+    conversation_id, headers = new_conversation(client, locale="en")
+    url = f"/api/v1/widget/conversations/{conversation_id}/messages"
+    menu = client.post(url, json={"text": "can we switch language please"}, headers=headers).json()
+    payloads = [b["payload"] for b in menu["replies"][0]["buttons"]]
+    assert '/set_language{"language": "vi"}' in payloads
+    chosen = client.post(
+        url, json={"text": "Tiếng Việt", "payload": '/set_language{"language": "vi"}'}, headers=headers
+    )
+    assert chosen.json()["language"] == "vi"
+    assert chosen.json()["replies"][0]["text"] == CATALOGS.gettext("utter_language_changed", "vi")
+    history = client.get(url, headers=headers).json()["messages"]
+    assert [m["role"] for m in history][:2] == ["user", "bot"]
