@@ -28,7 +28,10 @@ def relay_replies(dispatcher: CollectingDispatcher, replies: list[dict[str, Any]
 
 
 class ActionAnswerGuidance(Action):
-    """ask_guidance: the api searches the knowledge base and renders the answer in the user's language."""
+    """ask_guidance and the answer buttons (ask_topic, more_detail, feedback).
+
+    The api searches the knowledge base and renders the answer in the conversation's language.
+    """
 
     def __init__(self, api: ApiClient | None = None) -> None:
         self.api = api or ApiClient()
@@ -40,10 +43,19 @@ class ActionAnswerGuidance(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         message = tracker.latest_message or {}
+        intent = message.get("intent") or {}
+        # Button payloads (/ask_topic{"topic_id": ...}) arrive as entities; the api validates them.
+        entities = {
+            str(e.get("entity")): e.get("value")
+            for e in message.get("entities") or []
+            if isinstance(e, dict) and e.get("entity") in ("topic_id", "answer_id", "value")
+        }
         body = {
             "conversation_id": tracker.sender_id,
             "text": message.get("text") or "",
-            "intent_confidence": (message.get("intent") or {}).get("confidence"),
+            "intent": intent.get("name") or "ask_guidance",
+            "entities": entities,
+            "intent_confidence": intent.get("confidence"),
         }
         try:
             answer = await self.api.post("/internal/v1/guidance/answer", body)

@@ -15,14 +15,16 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import health, nlg
+from api import health, internal, knowledge, nlg
 from api.broadcast import Broadcaster
 from api.channels import widget
 from api.conversations.service import ConversationService
 from api.core.config import Settings, get_settings
 from api.db.migrate import upgrade
 from api.db.session import Database
+from api.guidance import GuidanceService
 from api.i18n import load_catalogs
+from api.knowledge import KnowledgeBase
 from api.rasa_client import RasaClient
 from api.responses import ResponseTemplates
 from knowledge_base.language import LANGUAGES
@@ -37,6 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.broadcaster.bind_loop(asyncio.get_running_loop())
+        if app.state.knowledge is not None:
+            app.state.knowledge.start()
         yield
         app.state.rasa.close()
         app.state.db.dispose()
@@ -49,7 +53,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = ResponseTemplates(settings.domain_file)
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, settings.internal_token)
     app.state.broadcaster = Broadcaster()
-    app.state.knowledge = None
+    app.state.knowledge = KnowledgeBase(settings.index_dir) if settings.knowledge_enabled else None
+    app.state.guidance = (
+        GuidanceService(app.state.db, app.state.knowledge, app.state.catalogs) if app.state.knowledge else None
+    )
     app.state.conversations = ConversationService(
         app.state.db, app.state.rasa, app.state.catalogs, app.state.templates, app.state.broadcaster
     )
@@ -68,8 +75,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(nlg.router)
     app.include_router(widget.router)
+    app.include_router(knowledge.router)
+    app.include_router(internal.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     pages = Jinja2Templates(directory=HERE / "templates")
+    app.state.pages = pages
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def demo_page(request: Request) -> HTMLResponse:

@@ -48,6 +48,8 @@ class Reply:
 class ResponseTemplates:
     def __init__(self, domain_file: Path) -> None:
         domain = yaml.safe_load(domain_file.read_text(encoding="utf-8")) or {}
+        # Button payloads may only name intents the bot knows (see ConversationService).
+        self.intents: frozenset[str] = frozenset(str(i) for i in domain.get("intents") or [])
         self.templates: dict[str, list[ResponseTemplate]] = {}
         for name, variants in (domain.get("responses") or {}).items():
             self.templates[name] = [

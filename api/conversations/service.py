@@ -159,6 +159,8 @@ class ConversationService:
         intent = None
         if payload is not None:
             intent, entities = parse_payload(payload)
+            if intent not in self.templates.intents:
+                raise InvalidPayload(f"unknown intent in payload: {intent}")
 
         with self.db.session() as session:
             conversation = session.get(Conversation, conversation_id, with_for_update=True)

@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     # calls. Empty means internal endpoints refuse everything.
     internal_token: str = ""
     index_dir: Path = REPO_ROOT / "var" / "index"
+    knowledge_enabled: bool = True
     domain_file: Path = REPO_ROOT / "bot" / "domain.yml"
     locales_dir: Path = REPO_ROOT / "locales"
     max_message_chars: int = 2000

@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -90,3 +90,24 @@ class Message(Base):
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
 
     __table_args__ = (Index("ix_messages_conversation_id_id", "conversation_id", "id"),)
+
+
+class Answer(Base):
+    """One knowledge answer the bot gave, with the user's feedback on it.
+
+    Kept so advisors can see which questions went unanswered or were voted down, per language.
+    """
+
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    question: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    topic_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    score: Mapped[float | None] = mapped_column(Float, default=None)
+    confident: Mapped[bool] = mapped_column(default=False)
+    feedback: Mapped[str | None] = mapped_column(String(8), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_answers_language_created", "language", "created_at"),)

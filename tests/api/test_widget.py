@@ -225,3 +225,9 @@ def test_demo_page_embeds_widget_with_one_tag(client: TestClient) -> None:
     assert page.status_code == 200
     assert page.text.count("<script") == 1 and "/static/widget.js" in page.text
     assert client.get("/static/widget.js").status_code == 200
+
+
+def test_payload_with_unknown_intent_422(client: TestClient, conversation: dict[str, str], fake_rasa: FakeRasa) -> None:
+    response = post(client, conversation, {"text": "x", "payload": "/restart"})
+    assert response.status_code == 422
+    assert_nothing_stored(client, conversation, fake_rasa)

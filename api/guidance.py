@@ -1,0 +1,217 @@
+"""Chat answers from the knowledge base: the summary first, sources, review date, the reminder that
+the Immigration Services Agency decides, and buttons (more detail, related topics, a person, 👍/👎).
+
+Below the calibrated confidence the bot says it is not sure and offers the best topics instead of
+guessing. Every fixed phrase comes from the catalogs; article text is content in the user's language.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Any
+from urllib.parse import urlparse
+
+from sqlalchemy import func, select
+
+from api.db.models import Answer, Conversation
+from api.db.session import Database
+from api.i18n import Catalogs, format_date
+from api.knowledge import KnowledgeBase
+from api.responses import Reply
+
+MAX_DETAIL_CHARS = 3500
+MAX_EXTERNAL_SOURCES = 3
+_HEADING = re.compile(r"^#{1,6}\s*", re.MULTILINE)
+
+
+def payload(intent: str, **entities: Any) -> str:
+    return f"/{intent}{json.dumps(entities, ensure_ascii=False)}" if entities else f"/{intent}"
+
+
+def source_links(article: Any) -> list[dict[str, str]]:
+    """The article itself, then its first external sources (primary sources come first in the file)."""
+    links = [{"topic_id": article.topic_id, "title": article.title, "url": f"/kb/{article.language}/{article.topic_id}"}]
+    for url in list(article.sources)[:MAX_EXTERNAL_SOURCES]:
+        links.append({"topic_id": article.topic_id, "title": urlparse(url).netloc or url, "url": url})
+    return links
+
+
+def plain_text(markdown: str) -> str:
+    """Article markdown as chat text: headings become plain lines, emphasis markers go."""
+    text = _HEADING.sub("", markdown)
+    text = text.replace("**", "").replace("__", "")
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+class GuidanceService:
+    def __init__(self, db: Database, knowledge: KnowledgeBase, catalogs: Catalogs) -> None:
+        self.db = db
+        self.knowledge = knowledge
+        self.catalogs = catalogs
+
+    def t(self, key: str, language: str, **params: Any) -> str:
+        return self.catalogs.gettext(key, language, **params)
+
+    def conversation_language(self, conversation_id: str) -> str | None:
+        with self.db.session() as session:
+            conversation = session.get(Conversation, conversation_id)
+            return conversation.language if conversation else None
+
+    # -- entry point -----------------------------------------------------------------------------
+
+    def respond(self, conversation_id: str, intent: str, text: str, entities: dict[str, Any]) -> list[Reply]:
+        language = self.conversation_language(conversation_id)
+        if language is None:
+            raise LookupError(conversation_id)
+        if intent == "ask_topic":
+            return self.topic_answer(conversation_id, str(entities.get("topic_id", "")), language, question=text)
+        if intent == "more_detail":
+            return self.detail(str(entities.get("topic_id", "")), language)
+        if intent == "feedback":
+            return self.feedback(conversation_id, entities.get("answer_id"), str(entities.get("value", "")), language)
+        return self.search_answer(conversation_id, text, language)
+
+    # -- answers ---------------------------------------------------------------------------------
+
+    def search_answer(self, conversation_id: str, question: str, language: str) -> list[Reply]:
+        result = self.knowledge.retriever.search(question, language=language, top=3)
+        replies: list[Reply] = []
+        # The answer is always in the conversation's language (English unless the user chose or
+        # wrote another of the five). A question in a language we do not speak gets a note saying so.
+        answer_language = language
+        if getattr(result, "foreign", None):
+            replies.append(Reply(text=self.t("guidance.foreign_language", answer_language)))
+        hits = list(result.results)
+        if not hits:
+            self.record(conversation_id, question, answer_language, None, None, confident=False)
+            replies.append(
+                Reply(
+                    text=self.t("guidance.no_answer", answer_language),
+                    buttons=[{"title": self.t("button.talk_to_person", answer_language), "payload": "/request_human"}],
+                )
+            )
+            return replies
+        if not result.confident:
+            self.record(conversation_id, question, answer_language, hits[0].topic_id, hits[0].score, confident=False)
+            buttons = [{"title": hit.title, "payload": payload("ask_topic", topic_id=hit.topic_id)} for hit in hits[:3]]
+            buttons.append({"title": self.t("button.talk_to_person", answer_language), "payload": "/request_human"})
+            replies.append(Reply(text=self.t("guidance.not_sure", answer_language), buttons=buttons))
+            return replies
+        best = hits[0]
+        replies.extend(
+            self.topic_answer(conversation_id, best.topic_id, answer_language, question=question, score=best.score)
+        )
+        return replies
+
+    def topic_answer(
+        self, conversation_id: str, topic_id: str, language: str, *, question: str, score: float | None = None
+    ) -> list[Reply]:
+        article = self.article(topic_id, language)
+        if article is None:
+            return [Reply(text=self.t("guidance.no_answer", language))]
+        answer_id = self.record(conversation_id, question, language, topic_id, score, confident=True)
+        lines = [article.summary.strip(), ""]
+        reviewed = article.last_reviewed
+        if isinstance(reviewed, date):
+            lines.append(self.t("guidance.reviewed", language, date=format_date(reviewed, language)))
+        if getattr(article, "review_status", "reviewed") != "reviewed":
+            lines.append(self.t("guidance.draft", language))
+        lines.append(self.t("guidance.isa_reminder", language))
+        buttons = [{"title": self.t("button.more_detail", language), "payload": payload("more_detail", topic_id=topic_id)}]
+        for related_id in list(getattr(article, "related", []))[:2]:
+            related = self.article(related_id, language)
+            if related is not None:
+                buttons.append({"title": related.title, "payload": payload("ask_topic", topic_id=related_id)})
+        buttons.append({"title": self.t("button.talk_to_person", language), "payload": "/request_human"})
+        buttons.append({"title": self.t("button.helpful_yes", language), "payload": payload("feedback", answer_id=answer_id, value="up")})
+        buttons.append({"title": self.t("button.helpful_no", language), "payload": payload("feedback", answer_id=answer_id, value="down")})
+        return [Reply(text="\n".join(lines).strip(), buttons=buttons, sources=source_links(article))]
+
+    def detail(self, topic_id: str, language: str) -> list[Reply]:
+        article = self.article(topic_id, language)
+        if article is None:
+            return [Reply(text=self.t("guidance.no_answer", language))]
+        text = plain_text(article.body)
+        if len(text) > MAX_DETAIL_CHARS:
+            text = text[:MAX_DETAIL_CHARS].rsplit("\n", 1)[0] + "\n…"
+        return [
+            Reply(
+                text=text,
+                buttons=[{"title": self.t("button.talk_to_person", language), "payload": "/request_human"}],
+                sources=source_links(article),
+            )
+        ]
+
+    def feedback(self, conversation_id: str, answer_id: Any, value: str, language: str) -> list[Reply]:
+        if value not in ("up", "down") or not isinstance(answer_id, int):
+            return [Reply(text=self.t("utter_default", language))]
+        with self.db.session() as session:
+            answer = session.get(Answer, answer_id)
+            # Only the conversation that received an answer may rate it.
+            if answer is None or answer.conversation_id != conversation_id:
+                return [Reply(text=self.t("utter_default", language))]
+            answer.feedback = value
+        key = "guidance.feedback_thanks" if value == "up" else "guidance.feedback_sorry"
+        return [Reply(text=self.t(key, language))]
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def article(self, topic_id: str, language: str) -> Any:
+        try:
+            return self.knowledge.retriever.get_article(topic_id, language)
+        except KeyError:
+            return None
+
+    def record(
+        self, conversation_id: str, question: str, language: str, topic_id: str | None, score: float | None, *, confident: bool
+    ) -> int:
+        with self.db.session() as session:
+            answer = Answer(
+                conversation_id=conversation_id,
+                question=question[:2000],
+                language=language,
+                topic_id=topic_id,
+                score=float(score) if score is not None else None,
+                confident=confident,
+            )
+            session.add(answer)
+            session.flush()
+            return answer.id
+
+    def stats(self, limit: int = 50) -> dict[str, Any]:
+        """Unanswered and down-voted questions by language, newest first, for advisors."""
+        with self.db.session() as session:
+            counts = session.execute(
+                select(Answer.language, Answer.confident, Answer.feedback, func.count()).group_by(
+                    Answer.language, Answer.confident, Answer.feedback
+                )
+            ).all()
+            flagged = session.scalars(
+                select(Answer)
+                .where((Answer.confident.is_(False)) | (Answer.feedback == "down"))
+                .order_by(Answer.id.desc())
+                .limit(limit)
+            ).all()
+            by_language: dict[str, dict[str, int]] = {}
+            for language, confident, feedback, count in counts:
+                row = by_language.setdefault(language, {"answers": 0, "unanswered": 0, "up": 0, "down": 0})
+                row["answers"] += count
+                if not confident:
+                    row["unanswered"] += count
+                if feedback in ("up", "down"):
+                    row[feedback] += count
+            return {
+                "by_language": by_language,
+                "flagged": [
+                    {
+                        "question": a.question,
+                        "language": a.language,
+                        "topic_id": a.topic_id,
+                        "reason": "down_voted" if a.feedback == "down" else "unanswered",
+                        "created_at": a.created_at.isoformat(),
+                    }
+                    for a in flagged
+                ],
+            }

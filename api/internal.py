@@ -1,0 +1,48 @@
+"""Endpoints for the action server (and, until advisor logins exist, operators): INTERNAL_TOKEN only."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from pydantic import BaseModel, Field
+
+from api.deps import internal_caller
+from api.guidance import GuidanceService
+from api.knowledge import KnowledgeUnavailable
+
+router = APIRouter(dependencies=[Depends(internal_caller)], tags=["internal"])
+
+
+class GuidanceRequest(BaseModel):
+    conversation_id: str = Field(max_length=64)
+    text: str = Field(default="", max_length=10_000)
+    intent: str = Field(default="ask_guidance", max_length=64)
+    entities: dict[str, Any] = Field(default_factory=dict)
+    intent_confidence: float | None = None
+
+
+def get_guidance(request: Request) -> GuidanceService:
+    guidance: GuidanceService | None = getattr(request.app.state, "guidance", None)
+    if guidance is None:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="knowledge base not configured")
+    return guidance
+
+
+@router.post("/internal/v1/guidance/answer")
+def guidance_answer(
+    body: GuidanceRequest, guidance: Annotated[GuidanceService, Depends(get_guidance)]
+) -> dict[str, Any]:
+    try:
+        replies = guidance.respond(body.conversation_id, body.intent, body.text[:5000], body.entities)
+    except LookupError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="conversation not found") from None
+    except KnowledgeUnavailable:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="knowledge index unavailable") from None
+    return {"replies": [reply.as_dict() for reply in replies]}
+
+
+@router.get("/api/v1/knowledge/stats")
+def knowledge_stats(guidance: Annotated[GuidanceService, Depends(get_guidance)]) -> dict[str, Any]:
+    """Unanswered and down-voted questions by language (moves to advisor login with the console)."""
+    return guidance.stats()
