@@ -54,6 +54,7 @@ test-rasa: train
 	@scripts/rasa-tests.sh
 
 test-e2e: setup
+	@scripts/ensure-browser.sh
 	@scripts/e2e.sh $(VENV)/bin/pytest -q tests/e2e
 
 eval: setup

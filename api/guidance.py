@@ -32,7 +32,9 @@ def payload(intent: str, **entities: Any) -> str:
 
 def source_links(article: Any) -> list[dict[str, str]]:
     """The article itself, then its first external sources (primary sources come first in the file)."""
-    links = [{"topic_id": article.topic_id, "title": article.title, "url": f"/kb/{article.language}/{article.topic_id}"}]
+    links = [
+        {"topic_id": article.topic_id, "title": article.title, "url": f"/kb/{article.language}/{article.topic_id}"}
+    ]
     for url in list(article.sources)[:MAX_EXTERNAL_SOURCES]:
         links.append({"topic_id": article.topic_id, "title": urlparse(url).netloc or url, "url": url})
     return links
@@ -119,14 +121,26 @@ class GuidanceService:
         if getattr(article, "review_status", "reviewed") != "reviewed":
             lines.append(self.t("guidance.draft", language))
         lines.append(self.t("guidance.isa_reminder", language))
-        buttons = [{"title": self.t("button.more_detail", language), "payload": payload("more_detail", topic_id=topic_id)}]
+        buttons = [
+            {"title": self.t("button.more_detail", language), "payload": payload("more_detail", topic_id=topic_id)}
+        ]
         for related_id in list(getattr(article, "related", []))[:2]:
             related = self.article(related_id, language)
             if related is not None:
                 buttons.append({"title": related.title, "payload": payload("ask_topic", topic_id=related_id)})
         buttons.append({"title": self.t("button.talk_to_person", language), "payload": "/request_human"})
-        buttons.append({"title": self.t("button.helpful_yes", language), "payload": payload("feedback", answer_id=answer_id, value="up")})
-        buttons.append({"title": self.t("button.helpful_no", language), "payload": payload("feedback", answer_id=answer_id, value="down")})
+        buttons.append(
+            {
+                "title": self.t("button.helpful_yes", language),
+                "payload": payload("feedback", answer_id=answer_id, value="up"),
+            }
+        )
+        buttons.append(
+            {
+                "title": self.t("button.helpful_no", language),
+                "payload": payload("feedback", answer_id=answer_id, value="down"),
+            }
+        )
         return [Reply(text="\n".join(lines).strip(), buttons=buttons, sources=source_links(article))]
 
     def detail(self, topic_id: str, language: str) -> list[Reply]:
@@ -165,7 +179,14 @@ class GuidanceService:
             return None
 
     def record(
-        self, conversation_id: str, question: str, language: str, topic_id: str | None, score: float | None, *, confident: bool
+        self,
+        conversation_id: str,
+        question: str,
+        language: str,
+        topic_id: str | None,
+        score: float | None,
+        *,
+        confident: bool,
     ) -> int:
         with self.db.session() as session:
             answer = Answer(

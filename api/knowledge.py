@@ -137,7 +137,7 @@ def article_page(
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="unknown topic")
     catalogs = request.app.state.catalogs
     pages = request.app.state.pages
-    return pages.TemplateResponse(
+    page: HTMLResponse = pages.TemplateResponse(
         request,
         "article.html",
         {
@@ -147,3 +147,4 @@ def article_page(
             "t": lambda key, **kw: catalogs.gettext(key, language, **kw),
         },
     )
+    return page

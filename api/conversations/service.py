@@ -210,24 +210,30 @@ class ConversationService:
             )
         except RasaUnavailable:
             log.error("bot unavailable; user message kept conversation=%s", conversation_id)
-            reply = self.templates.render("utter_bot_unavailable", language, self.catalogs)
-            self._store_replies(
-                conversation_id,
-                language,
-                [reply],
-                role=MessageRole.SYSTEM,
-                user_message=(stored["id"], "bot_unavailable"),
-            )
-            return MessageOutcome(language, state, [reply])
+            return self._apologise(conversation_id, language, state, stored["id"], "bot_unavailable")
 
         replies = [self._reply_from_rasa(item) for item in raw]
         replies = [r for r in replies if r.text or r.buttons]
+        if not replies:
+            # Every intent has a response, so silence means a failed custom action (the action
+            # server or the api behind it): the user must not be left without an answer.
+            log.error("bot returned no reply; user message kept conversation=%s", conversation_id)
+            return self._apologise(conversation_id, language, state, stored["id"], "bot_no_reply")
         self._store_replies(
             conversation_id, language, replies, mirrored_language=language, user_message=(stored["id"], "answered")
         )
         return MessageOutcome(language, state, replies)
 
     # -- helpers -----------------------------------------------------------------------------
+
+    def _apologise(
+        self, conversation_id: str, language: str, state: str, message_id: int, status: str
+    ) -> MessageOutcome:
+        reply = self.templates.render("utter_bot_unavailable", language, self.catalogs)
+        self._store_replies(
+            conversation_id, language, [reply], role=MessageRole.SYSTEM, user_message=(message_id, status)
+        )
+        return MessageOutcome(language, state, [reply])
 
     @staticmethod
     def _reply_from_rasa(item: dict[str, Any]) -> Reply:

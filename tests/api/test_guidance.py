@@ -54,7 +54,9 @@ class FakeRetriever:
         titles = {"visa.coe": "COE", "visa.extension": "Extension"}
         if topic_id not in titles:
             raise KeyError(topic_id)
-        return FakeArticle(topic_id, language, f"{titles[topic_id]} ({language})", f"Summary of {topic_id} in {language}.")
+        return FakeArticle(
+            topic_id, language, f"{titles[topic_id]} ({language})", f"Summary of {topic_id} in {language}."
+        )
 
     def search(self, query: str, language: str | None = None, top: int = 5) -> FakeResult:
         self.queries.append((query, language, top))
@@ -75,7 +77,9 @@ def retriever(client: TestClient) -> FakeRetriever:
     return fake
 
 
-def ask(client: TestClient, conversation_id: str, intent: str = "ask_guidance", text: str = "what is a COE", **entities: Any) -> Any:
+def ask(
+    client: TestClient, conversation_id: str, intent: str = "ask_guidance", text: str = "what is a COE", **entities: Any
+) -> Any:
     return client.post(
         "/internal/v1/guidance/answer",
         json={"conversation_id": conversation_id, "text": text, "intent": intent, "entities": entities},
@@ -110,7 +114,9 @@ def test_answer_in_the_conversations_language(client: TestClient, retriever: Fak
     assert reply["buttons"][0]["title"] == "थप विवरण"
 
 
-def test_unsure_offers_topics_and_a_person(client: TestClient, conversation: dict[str, str], retriever: FakeRetriever) -> None:
+def test_unsure_offers_topics_and_a_person(
+    client: TestClient, conversation: dict[str, str], retriever: FakeRetriever
+) -> None:
     retriever.confident = False
     reply = ask(client, conversation["conversation_id"]).json()["replies"][0]
     assert reply["text"] == "I'm not sure I found the right answer. Did you mean one of these?"
@@ -124,7 +130,9 @@ def test_unsure_offers_topics_and_a_person(client: TestClient, conversation: dic
     assert stats["flagged"][0]["reason"] == "unanswered"
 
 
-def test_foreign_language_question_gets_a_note(client: TestClient, conversation: dict[str, str], retriever: FakeRetriever) -> None:
+def test_foreign_language_question_gets_a_note(
+    client: TestClient, conversation: dict[str, str], retriever: FakeRetriever
+) -> None:
     retriever.foreign = "zh"
     replies = ask(client, conversation["conversation_id"], text="签证怎么续签").json()["replies"]
     assert replies[0]["text"].startswith("I can answer in Japanese, English, Vietnamese, Nepali and Portuguese.")
@@ -136,7 +144,9 @@ def test_more_detail_is_plain_text(client: TestClient, conversation: dict[str, s
     assert reply["text"].startswith("Section") and "**" not in reply["text"]
 
 
-def test_feedback_recorded_only_for_own_answers(client: TestClient, conversation: dict[str, str], retriever: FakeRetriever) -> None:
+def test_feedback_recorded_only_for_own_answers(
+    client: TestClient, conversation: dict[str, str], retriever: FakeRetriever
+) -> None:
     answer = ask(client, conversation["conversation_id"]).json()["replies"][0]
     feedback = next(b["payload"] for b in answer["buttons"] if '"value": "down"' in b["payload"])
     answer_id = int(feedback.split('"answer_id": ')[1].split(",")[0])
@@ -149,16 +159,22 @@ def test_feedback_recorded_only_for_own_answers(client: TestClient, conversation
     assert stats["by_language"]["en"]["down"] == 1 and stats["flagged"][0]["reason"] == "down_voted"
 
 
-def test_unknown_topic_and_conversation(client: TestClient, conversation: dict[str, str], retriever: FakeRetriever) -> None:
+def test_unknown_topic_and_conversation(
+    client: TestClient, conversation: dict[str, str], retriever: FakeRetriever
+) -> None:
     reply = ask(client, conversation["conversation_id"], "ask_topic", topic_id="nope").json()["replies"][0]
     assert reply["text"] == "I couldn't find an answer to that in my articles."
     assert ask(client, "0" * 32).status_code == 404
 
 
-def test_internal_endpoints_need_the_token(client: TestClient, conversation: dict[str, str], retriever: FakeRetriever) -> None:
+def test_internal_endpoints_need_the_token(
+    client: TestClient, conversation: dict[str, str], retriever: FakeRetriever
+) -> None:
     body = {"conversation_id": conversation["conversation_id"], "text": "x"}
     assert client.post("/internal/v1/guidance/answer", json=body).status_code == 401
-    assert client.post("/internal/v1/guidance/answer", json=body, headers={"Authorization": "Bearer x"}).status_code == 401
+    assert (
+        client.post("/internal/v1/guidance/answer", json=body, headers={"Authorization": "Bearer x"}).status_code == 401
+    )
     assert client.get("/api/v1/knowledge/stats").status_code == 401
 
 
@@ -166,7 +182,9 @@ def test_search_endpoint_contract(client: TestClient, retriever: FakeRetriever) 
     body = client.get("/api/v1/knowledge/search", params={"q": "coe", "lang": "vi", "top": 1}).json()
     assert body == {
         "language": "vi",
-        "results": [{"topic_id": "visa.coe", "title": "COE (vi)", "score": 0.9, "url": "/kb/vi/visa.coe", "snippet": "snippet"}],
+        "results": [
+            {"topic_id": "visa.coe", "title": "COE (vi)", "score": 0.9, "url": "/kb/vi/visa.coe", "snippet": "snippet"}
+        ],
     }
 
 

@@ -231,3 +231,10 @@ def test_payload_with_unknown_intent_422(client: TestClient, conversation: dict[
     response = post(client, conversation, {"text": "x", "payload": "/restart"})
     assert response.status_code == 422
     assert_nothing_stored(client, conversation, fake_rasa)
+
+
+def test_silent_bot_gets_an_apology(client: TestClient, conversation: dict[str, str], fake_rasa: FakeRasa) -> None:
+    fake_rasa.replies = []
+    body = post(client, conversation, {"text": "what is a COE"}).json()
+    assert body["replies"][0]["text"].startswith("Sorry, I'm having a technical problem")
+    assert history(client, conversation)[0]["text"] == "what is a COE"

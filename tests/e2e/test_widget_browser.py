@@ -1,0 +1,78 @@
+"""The widget in a real browser (Debian's Chromium driven by Playwright) against the running stack."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from api.core.config import REPO_ROOT
+from api.i18n import Catalogs
+
+API = os.environ.get("E2E_API_URL")
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+pytestmark = pytest.mark.skipif(not API, reason="end-to-end: run through scripts/e2e.sh (make test-e2e)")
+CATALOGS = Catalogs(REPO_ROOT / "locales")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is not installed: scripts/ensure-browser.sh installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield instance
+        instance.close()
+
+
+def test_phone_user_greets_and_gets_an_answer(browser: object) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="pt-BR", is_mobile=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{API}/")
+    launcher = page.locator(".kk-launcher")
+    launcher.wait_for()
+    assert launcher.inner_text() == CATALOGS.gettext("widget.open", "pt")
+    launcher.click()
+    page.locator(".kk-panel").wait_for()
+    log = page.locator("[role=log]")
+    assert log.get_attribute("aria-live") == "polite"
+    page.fill("#kk-input", "Oi, tudo bem?")
+    page.keyboard.press("Enter")
+    bot = page.locator(".kk-msg.kk-bot").first
+    bot.wait_for(timeout=20_000)
+    assert bot.locator(".kk-text").inner_text() == CATALOGS.gettext("utter_greet", "pt")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "widget-phone-pt.png"))
+    # Keyboard only: the language switcher relabels the widget.
+    page.select_option("#kk-lang", "ja")
+    page.wait_for_function("document.querySelector('.kk-send').textContent === '送信'")
+    context.close()
+
+
+def test_html_in_messages_is_shown_as_text(browser: object) -> None:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{API}/")
+    page.locator(".kk-launcher").click()
+    page.fill("#kk-input", '<img src=x onerror="window.pwned=1"><b>bold</b>')
+    page.keyboard.press("Enter")
+    page.locator(".kk-msg.kk-user").first.wait_for()
+    page.locator(".kk-msg.kk-bot").first.wait_for(timeout=20_000)
+    assert page.locator(".kk-msg.kk-user .kk-text").first.inner_text().startswith("<img src=x")
+    assert page.evaluate("window.pwned === undefined")
+    assert page.locator(".kk-log img").count() == 0
+    context.close()
