@@ -22,7 +22,6 @@ from babel.numbers import format_decimal as babel_format_decimal
 from knowledge_base.language import LANGUAGES
 
 log = logging.getLogger(__name__)
-DOMAIN = "messages"
 
 
 class Catalogs:
@@ -32,14 +31,19 @@ class Catalogs:
         self.locales_dir = locales_dir
         self._messages: dict[str, dict[str, str]] = {}
         for language in LANGUAGES:
-            path = locales_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-            with path.open("rb") as handle:
-                catalog = read_po(handle, locale=language)
-            self._messages[language] = {
-                str(message.id): str(message.string)
-                for message in catalog
-                if message.id and message.string and not message.fuzzy
-            }
+            merged: dict[str, str] = {}
+            # One catalog file per feature (messages.po, pathways.po, …), merged; a key may live in one only.
+            for path in sorted((locales_dir / language / "LC_MESSAGES").glob("*.po")):
+                with path.open("rb") as handle:
+                    catalog = read_po(handle, locale=language)
+                for message in catalog:
+                    if not message.id or not message.string or message.fuzzy:
+                        continue
+                    key = str(message.id)
+                    if key in merged:
+                        raise ValueError(f"{path}: key {key!r} is defined in another catalog too")
+                    merged[key] = str(message.string)
+            self._messages[language] = merged
 
     def keys(self, language: str) -> set[str]:
         return set(self._messages[language])

@@ -19,12 +19,14 @@ from api import health, internal, knowledge, nlg
 from api.broadcast import Broadcaster
 from api.channels import widget
 from api.conversations.service import ConversationService
+from api.fce import router as fce_router
 from api.core.config import Settings, get_settings
 from api.db.migrate import upgrade
 from api.db.session import Database
 from api.guidance import GuidanceService
 from api.i18n import load_catalogs
 from api.knowledge import KnowledgeBase
+from api.pathways import router as pathways_router
 from api.rasa_client import RasaClient
 from api.responses import ResponseTemplates
 from knowledge_base.language import LANGUAGES
@@ -77,6 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(widget.router)
     app.include_router(knowledge.router)
     app.include_router(internal.router)
+    app.include_router(pathways_router.router)
+    app.include_router(fce_router.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     pages = Jinja2Templates(directory=HERE / "templates")
     app.state.pages = pages

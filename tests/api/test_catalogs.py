@@ -68,7 +68,16 @@ def test_babel_formats_dates_and_numbers_per_locale() -> None:
 
 def test_review_status_is_in_every_header() -> None:
     for language in LANGUAGES:
-        header = (REPO_ROOT / "locales" / language / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
-        assert "X-Review-Status:" in header
-        if language != "en":
-            assert "machine-drafted" in header
+        for path in (REPO_ROOT / "locales" / language / "LC_MESSAGES").glob("*.po"):
+            header = path.read_text(encoding="utf-8")
+            assert '"X-Review-Status:' in header, path
+            if language != "en":
+                assert "machine-drafted" in header, path
+
+
+def test_every_language_has_the_same_catalog_files() -> None:
+    files = {
+        language: sorted(p.name for p in (REPO_ROOT / "locales" / language / "LC_MESSAGES").glob("*.po"))
+        for language in LANGUAGES
+    }
+    assert all(names == files["en"] for names in files.values()), files

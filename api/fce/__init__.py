@@ -1,0 +1,1 @@
+"""Foreign credential evaluation: comparability data, preview, cases, documents, workflow."""

@@ -1,0 +1,1 @@
+"""Pathway self-check, HSP points calculator and the prototype Japanese qualifications framework."""
