@@ -19,10 +19,10 @@ from api import health, internal, knowledge, nlg
 from api.broadcast import Broadcaster
 from api.channels import widget
 from api.conversations.service import ConversationService
-from api.fce import router as fce_router
 from api.core.config import Settings, get_settings
 from api.db.migrate import upgrade
 from api.db.session import Database
+from api.fce import router as fce_router
 from api.guidance import GuidanceService
 from api.i18n import load_catalogs
 from api.knowledge import KnowledgeBase
