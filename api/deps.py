@@ -11,7 +11,9 @@ from api.conversations.service import ConversationNotFound, ConversationService,
 from api.core.config import Settings
 from api.db.models import Conversation
 from api.db.session import Database
+from api.guidance import GuidanceService
 from api.i18n import Catalogs
+from api.knowledge import KnowledgeBase
 from api.responses import ResponseTemplates
 
 
@@ -38,6 +40,16 @@ def get_templates(request: Request) -> ResponseTemplates:
 def get_conversations(request: Request) -> ConversationService:
     service: ConversationService = request.app.state.conversations
     return service
+
+
+def get_knowledge(request: Request) -> KnowledgeBase:
+    knowledge: KnowledgeBase = request.app.state.knowledge
+    return knowledge
+
+
+def get_guidance(request: Request) -> GuidanceService:
+    guidance: GuidanceService = request.app.state.guidance
+    return guidance
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from typing import Any
 from urllib.parse import urlparse
 
@@ -18,7 +17,7 @@ from sqlalchemy import func, select
 from api.db.models import Answer, Conversation
 from api.db.session import Database
 from api.i18n import Catalogs, format_date
-from api.knowledge import KnowledgeBase
+from api.knowledge import KnowledgeBase, reviewed_on
 from api.responses import Reply
 
 MAX_DETAIL_CHARS = 3500
@@ -115,8 +114,8 @@ class GuidanceService:
             return [Reply(text=self.t("guidance.no_answer", language))]
         answer_id = self.record(conversation_id, question, language, topic_id, score, confident=True)
         lines = [article.summary.strip(), ""]
-        reviewed = article.last_reviewed
-        if isinstance(reviewed, date):
+        reviewed = reviewed_on(article)
+        if reviewed is not None:
             lines.append(self.t("guidance.reviewed", language, date=format_date(reviewed, language)))
         if getattr(article, "review_status", "reviewed") != "reviewed":
             lines.append(self.t("guidance.draft", language))

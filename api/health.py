@@ -32,10 +32,7 @@ def _http(url: str) -> str:
 
 
 def _index(request: Request) -> str:
-    loader = getattr(request.app.state, "knowledge", None)
-    if loader is None:
-        return "not_configured"
-    return "ok" if loader.ready() else "unavailable"
+    return "ok" if request.app.state.knowledge.ready() else "unavailable"
 
 
 @router.get("/healthz")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, Field
 
-from api.deps import internal_caller
+from api.deps import get_guidance, internal_caller
 from api.guidance import GuidanceService
 from api.knowledge import KnowledgeUnavailable
 
@@ -20,13 +20,6 @@ class GuidanceRequest(BaseModel):
     intent: str = Field(default="ask_guidance", max_length=64)
     entities: dict[str, Any] = Field(default_factory=dict)
     intent_confidence: float | None = None
-
-
-def get_guidance(request: Request) -> GuidanceService:
-    guidance: GuidanceService | None = getattr(request.app.state, "guidance", None)
-    if guidance is None:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="knowledge base not configured")
-    return guidance
 
 
 @router.post("/internal/v1/guidance/answer")

@@ -14,7 +14,7 @@ from knowledge_base.language import DEFAULT_LANGUAGE, Detection, detect, normali
 # Evidence strong enough to change a language that came from detection or a channel hint:
 # a script only one of our languages uses, or a longer Latin text the model is sure about.
 STRONG_CONFIDENCE = 0.9
-STRONG_MIN_WORDS = 3
+STRONG_MIN_WORDS = 5  # Latin script: a sentence, not a phrase (measured by scripts/eval_language_id.py)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import health, internal, knowledge, nlg
+from api import health, internal, knowledge_api, nlg
 from api.broadcast import Broadcaster
 from api.channels import widget
 from api.conversations.service import ConversationService
@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.broadcaster.bind_loop(asyncio.get_running_loop())
-        if app.state.knowledge is not None:
+        if settings.knowledge_enabled:
             app.state.knowledge.start()
         yield
         app.state.rasa.close()
@@ -55,10 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = ResponseTemplates(settings.domain_file)
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, settings.internal_token)
     app.state.broadcaster = Broadcaster()
-    app.state.knowledge = KnowledgeBase(settings.index_dir) if settings.knowledge_enabled else None
-    app.state.guidance = (
-        GuidanceService(app.state.db, app.state.knowledge, app.state.catalogs) if app.state.knowledge else None
-    )
+    app.state.knowledge = KnowledgeBase(settings.index_dir)
+    app.state.guidance = GuidanceService(app.state.db, app.state.knowledge, app.state.catalogs)
     app.state.conversations = ConversationService(
         app.state.db, app.state.rasa, app.state.catalogs, app.state.templates, app.state.broadcaster
     )
@@ -77,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(nlg.router)
     app.include_router(widget.router)
-    app.include_router(knowledge.router)
+    app.include_router(knowledge_api.router)
     app.include_router(internal.router)
     app.include_router(pathways_router.router)
     app.include_router(fce_router.router)

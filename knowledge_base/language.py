@@ -2,19 +2,27 @@
 
 Script rules come first because they are certain where a statistical model is not: Devanagari is
 Nepali here, kana is Japanese, Vietnamese-only letters are Vietnamese, Hangul and kana-less Han are
-languages we do not speak. Latin text goes to langid restricted to the Latin-script languages, after
-a small lexicon of romanised Nepali and Japanese words that no statistical model knows.
+languages we do not speak. Latin-script text is where the hard cases are: romanised Nepali
+("visa renew garna paryo"), romanised Japanese ("biza koushin shitai"), Vietnamese typed without
+diacritics. General-purpose identifiers do not know those, so a character n-gram naive Bayes model
+learnt from our own labelled NLU training data (bot/data/nlu/<lang>.yml) decides, and langid
+(py3langid, restricted to our Latin-script languages) settles what that model is unsure of.
 
 Both the api (conversation language) and the knowledge base (query language) use this module.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 LANGUAGES: tuple[str, ...] = ("ja", "en", "vi", "ne", "pt")
 DEFAULT_LANGUAGE = "en"
@@ -26,36 +34,10 @@ _HANGUL = re.compile(r"[\uAC00-\uD7AF\u1100-\u11FF\u3130-\u318F]")
 # Letters that exist in Vietnamese and in none of our other Latin-script languages:
 # ă đ ơ ư and the precomposed tone-marked vowels of Latin Extended Additional.
 _VIETNAMESE = re.compile(r"[ăđơưĂĐƠƯ\u1EA0-\u1EF9]")
-_LATIN_WORD = re.compile(r"[a-zA-Z\u00C0-\u024F]+")
-
-# Romanised words with a strong, unambiguous signal. Kept short on purpose: each entry must be a
-# word that English and Portuguese speakers do not write.
-_ROMANISED: dict[str, frozenset[str]] = {
-    "ne": frozenset(
-        """
-        garna garnu garne garchu garchha garcha gardai garera garyo paryo parchha parcha parne malai
-        mero meri hamro tapai tapaii tapailai hajur huncha hunchha hunxa chha chaina chhaina xa xaina
-        kasari kati kaha kahile kina ke ko lai sanga manche manxe bhanda bhane pani ra ani ahile
-        dhanyabad dhanyabaad dhanyawad namaste namaskar milcha milchha sakchu sakinchha sakincha chahiyo
-        chahincha chaincha janu jana aauchha aaucha bujhina thik cha kura bhayo vayo gareko garnuhos
-        garnus dinus dinuhos sodhna sodhnu
-        """.split()  # noqa: SIM905 - a word list reads better as text
-    ),
-    "vi": frozenset(
-        """
-        toi minh muon khong ko duoc dc nguoi viec chao nhieu nhung dang nhat nhe vay sao bao lau khi nao
-        tieng hoi cho xin oi anh chi em ban giup voi truong hoc lam
-        """.split()  # noqa: SIM905 - a word list reads better as text
-    ),
-    "ja": frozenset(
-        """
-        desu desuka masu masuka mashita shitai shimasu dekiru dekimasu dekimasuka arigatou arigato
-        gozaimasu onegai onegaishimasu konnichiwa konbanwa ohayou sayounara sumimasen wakarimasen
-        nihongo eigo hanashitai kudasai koushin henkou shinsei zairyu biza ningen tantousha nani
-        doushite ikura itsu doko tokutei ginou gijinkoku ryuugaku iie daijoubu yoroshiku
-        """.split()  # noqa: SIM905 - a word list reads better as text
-    ),
-}
+_LATIN_WORD = re.compile(r"[a-zA-Z\u00C0-\u024F\u1E00-\u1EFF]+")
+NLU_DIR = Path(__file__).resolve().parents[1] / "bot" / "data" / "nlu"
+MODEL_CONFIDENT = 0.6
+LANGID_CONFIDENT = 0.95
 
 
 @dataclass(frozen=True)
@@ -78,9 +60,65 @@ def _langid() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    # Only Latin-script candidates reach the statistical model; the rest is decided by script.
+    # Only Latin-script candidates reach it; the others are decided by script.
     identifier.set_languages(["en", "pt", "vi", "es", "id", "tl", "fr"])
     return identifier
+
+
+class CharModel:
+    """Multinomial naive Bayes over character 1–4-grams and whole words, one class per language."""
+
+    SMOOTHING = 0.1
+
+    def __init__(self, samples: dict[str, list[str]]) -> None:
+        self.counts: dict[str, Counter[str]] = {lang: Counter() for lang in samples}
+        for language, texts in samples.items():
+            for text in texts:
+                self.counts[language].update(self.features(text))
+        self.vocabulary = len(set().union(*self.counts.values())) or 1
+        self.totals = {lang: sum(c.values()) for lang, c in self.counts.items()}
+
+    @staticmethod
+    def features(text: str) -> list[str]:
+        out: list[str] = []
+        for word in _LATIN_WORD.findall(unicodedata.normalize("NFC", text.lower())):
+            out.append("w:" + word)
+            padded = f" {word} "
+            for n in (1, 2, 3, 4):
+                out.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+        return out
+
+    def classify(self, text: str) -> tuple[str | None, float]:
+        """The most likely language and its posterior probability among the model's languages."""
+        features = self.features(text)
+        if not features or not self.counts:
+            return None, 0.0
+        scores = {}
+        for language, counts in self.counts.items():
+            denominator = math.log(self.totals[language] + self.SMOOTHING * self.vocabulary)
+            scores[language] = sum(math.log(counts[f] + self.SMOOTHING) - denominator for f in features)
+        best = max(scores, key=lambda lang: scores[lang])
+        top = scores[best]
+        return best, 1.0 / sum(math.exp(score - top) for score in scores.values())
+
+
+def _training_lines(path: Path) -> list[str]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    lines: list[str] = []
+    for block in data.get("nlu") or []:
+        lines += [
+            ln.strip()[2:].strip() for ln in str(block.get("examples", "")).splitlines() if ln.strip()[:2] == "- "
+        ]
+    return lines
+
+
+@lru_cache(maxsize=1)
+def _char_model() -> CharModel | None:
+    """Learnt once per process from the NLU training data (never from the held-out sets)."""
+    samples = {
+        lang: _training_lines(NLU_DIR / f"{lang}.yml") for lang in LANGUAGES if (NLU_DIR / f"{lang}.yml").exists()
+    }
+    return CharModel(samples) if samples else None
 
 
 def detect(text: str) -> Detection:
@@ -113,23 +151,23 @@ def detect(text: str) -> Detection:
     if _VIETNAMESE.search(text):
         return Detection("vi", 1.0, "script")
 
-    words = [w.lower() for w in _LATIN_WORD.findall(text)]
+    words = _LATIN_WORD.findall(text)
     if not words:
         return Detection(None, 0.0, "no-latin")
 
-    for language, lexicon in _ROMANISED.items():
-        hits = sum(1 for w in words if w in lexicon)
-        if hits and hits >= max(1, len(words) // 3):
-            return Detection(language, min(1.0, 0.5 + 0.2 * hits), "romanised")
-
-    language, probability = _langid().classify(text)
-    probability = float(probability)
-    if language in LANGUAGES:
-        # One or two words carry little evidence whatever the model says.
-        if len(words) <= 2:
-            probability = min(probability, 0.5)
-        return Detection(language, probability, "langid")
-    return Detection(None, probability, "langid", foreign=language)
+    model = _char_model()
+    language, probability = model.classify(text) if model else (None, 0.0)
+    method = "char-model"
+    if language is None or probability < MODEL_CONFIDENT:
+        guess, guess_probability = _langid().classify(text)
+        if guess in LANGUAGES and float(guess_probability) >= LANGID_CONFIDENT:
+            language, probability, method = guess, float(guess_probability), "langid"
+        elif language is None:
+            return Detection(None, float(guess_probability), "langid", foreign=guess)
+    # One or two words carry little evidence whatever a model says.
+    if len(words) <= 2:
+        probability = min(probability, 0.5)
+    return Detection(language, probability, method)
 
 
 def normalise_locale(value: str | None) -> str | None:

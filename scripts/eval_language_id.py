@@ -38,11 +38,19 @@ def main() -> None:
         detected = [detect(t).language for t in texts]
         correct = sum(1 for d in detected if d == language)
         first = sum(1 for t in texts if language_policy.decide("en", LanguageSource.DEFAULT, t).language == language)
+        # The whole held-out file as one conversation with no hint: how often the sticky policy holds
+        # the right language, which is what a user experiences after the first few messages.
+        current, source, held = "en", LanguageSource.DEFAULT, 0
+        for t in texts:
+            decision = language_policy.decide(current, source, t)
+            current, source = decision.language, decision.source
+            held += current == language
         misses = Counter(str(d) for d in detected if d != language)
         total += len(texts)
         correct_total += correct
         print(
-            f"  {language}: detector {correct / len(texts):.3f}, first message {first / len(texts):.3f}"
+            f"  {language}: detector {correct / len(texts):.3f}, first message {first / len(texts):.3f},"
+            f" in conversation {held / len(texts):.3f}"
             f" ({len(texts)} lines; misses {dict(misses.most_common(4))})"
         )
     print(f"  all: detector {correct_total / total:.3f} ({total} lines)")

@@ -111,3 +111,7 @@ class Answer(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (Index("ix_answers_language_created", "language", "created_at"),)
+
+
+# Feature tables register on the same Base so Alembic and the migration test see them.
+from api.fce import models as _fce_models  # noqa: E402,F401

@@ -1,7 +1,151 @@
-"""Routes for /nqf, /pathways and their APIs (issue: visa pathway self-check)."""
+"""Routes for /nqf, /pathways and their APIs (issue: visa pathway self-check).
+
+The JSON endpoints are what the chat flows call too (through the action server), so one
+calculation serves the API, the pages and the chat.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+
+from api.deps import get_catalogs
+from api.i18n import Catalogs, format_date
+from api.pathways import forms
+from api.pathways.check import check, rules_as_of
+from api.pathways.data import as_of, framework_levels, hsp_table, localised, pathway_rules
+from api.pathways.framework import framework
+from api.pathways.points import calculate
+from api.pathways.present import disclaimer, points_body, status_body
+from api.pathways.schemas import PointsRequest, ProfileRequest
+from knowledge_base.language import LANGUAGES
 
 router = APIRouter(tags=["pathways"])
+OUTCOME_GROUPS = (("fits", "fits"), ("nearly", "nearly"), ("no", "does_not_fit"))
+
+
+def _language(lang: str | None) -> str:
+    if lang is None:
+        return "en"
+    if lang not in LANGUAGES:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            detail=[{"loc": ["query", "lang"], "msg": f"lang must be one of {', '.join(LANGUAGES)}", "type": "enum"}],
+        )
+    return lang
+
+
+LangQuery = Annotated[str | None, Query(max_length=8)]
+
+
+@router.get("/api/v1/nqf")
+def nqf_json(catalogs: Annotated[Catalogs, Depends(get_catalogs)], lang: LangQuery = None) -> dict[str, Any]:
+    language = _language(lang)
+    body = framework(language)
+    body["notes"] = [
+        catalogs.gettext("nqf.prototype_notice", language),
+        catalogs.gettext("pathways.as_of", language, date=format_date(as_of(framework_levels()), language)),
+    ]
+    return body
+
+
+@router.post("/api/v1/pathways/hsp-points")
+def hsp_points(request: PointsRequest, catalogs: Annotated[Catalogs, Depends(get_catalogs)]) -> dict[str, Any]:
+    return points_body(calculate(request), request.language, catalogs)
+
+
+def check_body(profile: ProfileRequest, catalogs: Catalogs, today: date | None = None) -> dict[str, Any]:
+    language = profile.language
+    results = check(profile, today)
+    body: dict[str, Any] = {
+        "language": language,
+        "guidance_only": True,
+        "as_of": rules_as_of().isoformat(),
+        "notes": disclaimer(language, catalogs, rules_as_of()),
+    }
+    for outcome, group in OUTCOME_GROUPS:
+        body[group] = [status_body(r, language, catalogs) for r in results if r.outcome == outcome]
+    return body
+
+
+@router.post("/api/v1/pathways/check")
+def pathways_check(profile: ProfileRequest, catalogs: Annotated[Catalogs, Depends(get_catalogs)]) -> dict[str, Any]:
+    return check_body(profile, catalogs)
+
+
+def _page(request: Request, template: str, language: str, context: dict[str, Any]) -> HTMLResponse:
+    catalogs: Catalogs = request.app.state.catalogs
+    page: HTMLResponse = request.app.state.pages.TemplateResponse(
+        request,
+        template,
+        {
+            "language": language,
+            "languages": LANGUAGES,
+            "path": request.url.path,
+            "t": lambda key, **kw: catalogs.gettext(key, language, **kw),
+            **context,
+        },
+    )
+    return page
+
+
+@router.get("/nqf", response_class=HTMLResponse, include_in_schema=False)
+def nqf_page(request: Request, lang: LangQuery = None) -> HTMLResponse:
+    language = _language(lang)
+    context = {"framework": framework(language), "as_of": format_date(as_of(framework_levels()), language)}
+    return _page(request, "pathways/nqf.html", language, context)
+
+
+def _errors(exc: ValidationError) -> list[dict[str, str]]:
+    return [{"field": ".".join(str(part) for part in e["loc"]) or "form", "msg": e["msg"]} for e in exc.errors()]
+
+
+@router.get("/pathways/points", response_class=HTMLResponse, include_in_schema=False)
+def points_page(request: Request, lang: LangQuery = None) -> HTMLResponse:
+    language = _language(lang)
+    values = dict(request.query_params)
+    context: dict[str, Any] = {
+        "values": values,
+        "errors": [],
+        "result": None,
+        "as_of": format_date(as_of(hsp_table()), language),
+    }
+    if "submitted" in values:
+        try:
+            model = PointsRequest.model_validate(forms.points_input(request.query_params, language))
+        except ValidationError as exc:
+            context["errors"] = _errors(exc)
+        else:
+            context["result"] = points_body(calculate(model), language, request.app.state.catalogs)
+    return _page(request, "pathways/points.html", language, context)
+
+
+@router.get("/pathways", response_class=HTMLResponse, include_in_schema=False)
+def pathways_page(request: Request, lang: LangQuery = None) -> HTMLResponse:
+    language = _language(lang)
+    rules = pathway_rules()
+    values = dict(request.query_params)
+    context: dict[str, Any] = {
+        "values": values,
+        "multi": {name: request.query_params.getlist(name) for name in forms.PROFILE_LISTS},
+        "errors": [],
+        "result": None,
+        "fields": [(fid, localised(f["name"], language)) for fid, f in rules["fields"].items()],
+        "ssw_fields": [(fid, localised(f["name"], language)) for fid, f in rules["fields"].items() if f.get("ssw1")],
+        "education_levels": list(rules["education_levels"]),
+        "jqf_titles": {lvl["level"]: localised(lvl["title"], language) for lvl in framework_levels()["levels"]},
+        "level_of": {k: v["jqf"] for k, v in rules["education_levels"].items()},
+        "as_of": format_date(rules_as_of(), language),
+    }
+    if "submitted" in values:
+        try:
+            model = ProfileRequest.model_validate(forms.profile_input(request.query_params, language))
+        except ValidationError as exc:
+            context["errors"] = _errors(exc)
+        else:
+            context["result"] = check_body(model, request.app.state.catalogs)
+    return _page(request, "pathways/pathways.html", language, context)

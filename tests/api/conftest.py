@@ -74,6 +74,8 @@ def settings(database_url: str) -> Settings:
         rasa_url="http://127.0.0.1:9",
         action_server_url="http://127.0.0.1:9",
         health_components=("database", "rasa"),
+        # Tests that need the knowledge base inject a retriever (tests/api/test_guidance.py).
+        knowledge_enabled=False,
         locales_dir=REPO_ROOT / "locales",
         domain_file=REPO_ROOT / "bot" / "domain.yml",
     )

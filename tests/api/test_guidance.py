@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +21,7 @@ class FakeArticle:
     summary: str
     body: str = "## Section\n\nBody **text** <script>alert(1)</script>"
     sources: list[str] = field(default_factory=lambda: ["https://www.moj.go.jp/isa/", "https://www.mofa.go.jp/"])
-    last_reviewed: datetime.date = datetime.date(2026, 11, 24)
+    last_reviewed: str = "2026-11-24"
     review_status: str = "drafted"
     related: list[str] = field(default_factory=lambda: ["visa.extension"])
 
@@ -50,10 +49,10 @@ class FakeRetriever:
         self.foreign: str | None = None
         self.queries: list[tuple[str, str | None, int]] = []
 
-    def get_article(self, topic_id: str, language: str) -> FakeArticle:
+    def get_article(self, topic_id: str, language: str) -> FakeArticle | None:
         titles = {"visa.coe": "COE", "visa.extension": "Extension"}
         if topic_id not in titles:
-            raise KeyError(topic_id)
+            return None
         return FakeArticle(
             topic_id, language, f"{titles[topic_id]} ({language})", f"Summary of {topic_id} in {language}."
         )
@@ -202,5 +201,6 @@ def test_article_page_escapes_html(client: TestClient, retriever: FakeRetriever)
     assert page.status_code == 200
     assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;" in page.text
     assert "この文章は、まだ専門家による確認を受けていません。" in page.text
+    assert "最終確認日：2026年11月24日" in page.text
     assert client.get("/kb/ja/nope").status_code == 404
     assert client.get("/kb/xx/visa.coe").status_code == 404

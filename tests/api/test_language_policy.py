@@ -78,3 +78,9 @@ def test_default_takes_the_first_real_signal() -> None:
 def test_choose_rejects_unknown() -> None:
     with pytest.raises(ValueError):
         language_policy.choose("xx")
+
+
+def test_latin_script_needs_a_sentence_to_flip() -> None:
+    assert not language_policy.decide("vi", LanguageSource.DETECTED, "arigatou gozaimashita ad").changed
+    decision = language_policy.decide("en", LanguageSource.DETECTED, "Quero saber como renovar meu visto")
+    assert decision.language == "pt" and decision.changed

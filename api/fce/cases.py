@@ -1,0 +1,170 @@
+"""The applicant's API: apply, follow the case with reference + access code, upload documents."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException, Request, status
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from api.fce import guards
+from api.fce.config import FceSettings
+from api.fce.deps import CatalogsDep, Fce, FceDep, client_ip, field_error, request_language
+from api.fce.documents import DocumentRejected
+from api.fce.schemas import ApplicationBase, WebApplication
+from api.fce.service import (
+    CaseClosedForDocuments,
+    CaseNotFound,
+    CreatedCase,
+    IdempotencyConflict,
+    TooManyDocuments,
+    document_dict,
+    iso,
+)
+from api.i18n import Catalogs
+
+router = APIRouter(prefix="/api/v1/fce", tags=["fce"])
+# Clients send a UUID or similar; the key also seals the replayed access code, so it must be long.
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_\-:.]{16,128}$")
+# Multipart framing around one file is a few hundred bytes; this margin is generous.
+MULTIPART_OVERHEAD = 64 * 1024
+AccessCode = Annotated[str, Header(alias="X-Access-Code", min_length=1, max_length=64)]
+
+
+def check_credentials(application: ApplicationBase, fce: Fce) -> None:
+    """A credential id must be one the data lists for that country; free text is always accepted."""
+    for index, credential in enumerate(application.credentials):
+        if credential.credential_id is not None and fce.data.find(credential.country, credential.credential_id) is None:
+            raise field_error(
+                ["body", "credentials", index, "credential_id"],
+                "unknown credential for this country; choose one from /api/v1/fce/credentials or give credential_name",
+            )
+
+
+def check_idempotency_key(key: str | None) -> None:
+    if key is not None and not IDEMPOTENCY_KEY.match(key):
+        raise field_error(["header", "Idempotency-Key"], "must be 16–128 characters: letters, digits, - _ : .")
+
+
+def limited(catalogs: Catalogs, language: str, error: guards.Limited, key: str) -> HTTPException:
+    minutes = max(1, (error.retry_after + 59) // 60)
+    message = catalogs.gettext(key, language, minutes=minutes, seconds=error.retry_after)
+    return HTTPException(
+        status.HTTP_429_TOO_MANY_REQUESTS, detail=message, headers={"Retry-After": str(error.retry_after)}
+    )
+
+
+def created_response(created: CreatedCase) -> JSONResponse:
+    body = {"reference": created.reference, "access_code": created.access_code, "status": created.status}
+    # The access code is a secret: no cache may keep this response.
+    return JSONResponse(body, status_code=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
+
+
+@router.post("/cases", status_code=status.HTTP_201_CREATED)
+def create_case(
+    body: WebApplication,
+    request: Request,
+    fce: FceDep,
+    catalogs: CatalogsDep,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> JSONResponse:
+    check_idempotency_key(idempotency_key)
+    check_credentials(body, fce)
+    s = fce.settings
+    try:
+        fce.cases.rate_limit("create", client_ip(request), s.ip_create_limit, s.ip_create_window_seconds)
+    except guards.Limited as error:
+        raise limited(catalogs, body.preferred_language, error, "fce.api.rate_limited") from None
+    try:
+        created = fce.cases.create_case(body, email=body.email, idempotency_key=idempotency_key)
+    except IdempotencyConflict as error:
+        raise field_error(["header", "Idempotency-Key"], str(error), "idempotency_conflict") from None
+    return created_response(created)
+
+
+def _open(fce: Fce, catalogs: Catalogs, request: Request, reference: str, code: str) -> tuple[int, str]:
+    """Rate-limit the IP, then check the code; 404 for unknown and wrong alike, 429 when locked."""
+    language = request_language(request)
+    s = fce.settings
+    try:
+        fce.cases.rate_limit("access", client_ip(request), s.ip_status_limit, s.ip_status_window_seconds)
+    except guards.Limited as error:
+        raise limited(catalogs, language, error, "fce.api.rate_limited") from None
+    try:
+        return fce.cases.authenticate(reference, code)
+    except CaseNotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=catalogs.gettext("fce.api.not_found", language)) from None
+    except guards.Limited as error:
+        raise limited(catalogs, language, error, "fce.api.locked") from None
+
+
+@router.get("/cases/{reference}")
+def case_status(
+    reference: str, request: Request, fce: FceDep, catalogs: CatalogsDep, x_access_code: AccessCode
+) -> JSONResponse:
+    case_id, _language = _open(fce, catalogs, request, reference, x_access_code)
+    view = fce.cases.status_view(case_id)
+    step = view.status
+    if view.interview_path and step == "submitted":
+        step = "submitted_interview"
+    body = {
+        "reference": view.reference,
+        "status": view.status,
+        "updated_at": iso(view.updated_at),
+        "timeline": [{"status": name, "at": iso(at)} for name, at in view.timeline],
+        "next_step": catalogs.gettext(f"fce.next_step.{step}", view.language),
+        "language": view.language,
+    }
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/cases/{reference}/documents")
+def list_documents(
+    reference: str, request: Request, fce: FceDep, catalogs: CatalogsDep, x_access_code: AccessCode
+) -> list[dict[str, Any]]:
+    case_id, _language = _open(fce, catalogs, request, reference, x_access_code)
+    return [document_dict(document) for document in fce.cases.list_documents(case_id)]
+
+
+@router.post("/cases/{reference}/documents", status_code=status.HTTP_201_CREATED)
+async def upload_document(
+    reference: str, request: Request, fce: FceDep, catalogs: CatalogsDep, x_access_code: AccessCode
+) -> dict[str, Any]:
+    """One file per request in the multipart field `file`. The body is parsed only after the code is checked."""
+    s = fce.settings
+    language = request_language(request)
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > s.max_document_bytes + MULTIPART_OVERHEAD:
+        raise _document_error(catalogs, language, 413, "fce.document.too_large", s)
+    case_id, language = await run_in_threadpool(_open, fce, catalogs, request, reference, x_access_code)
+    try:
+        await run_in_threadpool(fce.cases.check_room, case_id)
+        form = await request.form(max_files=1, max_fields=4)
+        try:
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile):
+                raise _document_error(catalogs, language, 400, "fce.document.no_file", s)
+            document = await run_in_threadpool(fce.cases.add_document, case_id, upload.file, upload.filename)
+        finally:
+            await form.close()
+    except CaseClosedForDocuments:
+        raise _document_error(catalogs, language, 409, "fce.document.closed", s) from None
+    except TooManyDocuments:
+        raise _document_error(catalogs, language, 400, "fce.document.too_many", s) from None
+    except DocumentRejected as error:
+        key = _DOCUMENT_KEYS.get(error.status_code, "fce.document.empty")
+        raise _document_error(catalogs, language, error.status_code, key, s) from None
+    return document_dict(document)
+
+
+# documents.store explains refusals in English for logs; the applicant reads the catalog text.
+_DOCUMENT_KEYS = {400: "fce.document.empty", 413: "fce.document.too_large", 415: "fce.document.type"}
+
+
+def _document_error(catalogs: Catalogs, language: str, code: int, key: str, s: FceSettings) -> HTTPException:
+    megabytes = s.max_document_bytes // (1024 * 1024)
+    text = catalogs.gettext(key, language, megabytes=megabytes, count=s.max_documents_per_case)
+    return HTTPException(code, detail=text)

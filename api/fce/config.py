@@ -1,0 +1,37 @@
+"""Limits and storage for credential evaluation, read from FCE_* environment variables.
+
+Kept apart from api.core.config so this feature's knobs live with it; every value has a safe default
+because none of them is a secret.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from api.core.config import REPO_ROOT
+
+
+class FceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FCE_", env_file=".env", extra="ignore")
+
+    # Outside api/static and api/templates, so no route can ever serve an upload by accident.
+    documents_dir: Path = REPO_ROOT / "var" / "fce-documents"
+    comparability_dir: Path = REPO_ROOT / "knowledge_base" / "data" / "comparability"
+    max_document_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    max_documents_per_case: int = Field(default=20, ge=1)
+    # Wrong access codes per reference before it is locked, and for how long (both in one hour).
+    lockout_failures: int = Field(default=10, ge=1)
+    lockout_window_seconds: int = Field(default=3600, ge=1)
+    lockout_seconds: int = Field(default=3600, ge=1)
+    # Per-IP budgets: (requests, window). Status checks are cheap to ask and costly to answer (argon2).
+    ip_status_limit: int = Field(default=60, ge=1)
+    ip_status_window_seconds: int = Field(default=600, ge=1)
+    ip_create_limit: int = Field(default=20, ge=1)
+    ip_create_window_seconds: int = Field(default=3600, ge=1)
+    ip_upload_limit: int = Field(default=60, ge=1)
+    ip_upload_window_seconds: int = Field(default=3600, ge=1)
+    # How long a retried submission gets the original access code back.
+    idempotency_replay_seconds: int = Field(default=24 * 3600, ge=1)

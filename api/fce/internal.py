@@ -1,0 +1,108 @@
+"""Evaluator and action-server endpoints, behind INTERNAL_TOKEN until evaluator logins arrive with the console."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, status
+from fastapi.responses import FileResponse, JSONResponse
+
+from api.deps import internal_caller
+from api.fce.cases import check_credentials, check_idempotency_key, created_response
+from api.fce.deps import FceDep, field_error
+from api.fce.schemas import ChatApplication, TransitionRequest
+from api.fce.service import CaseNotFound, IdempotencyConflict, iso
+from api.fce.workflow import IllegalTransition, ReasonRequired, Status
+
+router = APIRouter(prefix="/internal/v1/fce", dependencies=[Depends(internal_caller)], tags=["fce-internal"])
+
+
+def _not_found() -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, detail="case not found")
+
+
+@router.post("/cases", status_code=status.HTTP_201_CREATED)
+def create_chat_case(
+    body: ChatApplication,
+    fce: FceDep,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> JSONResponse:
+    """For the chat form: the conversation is the contact. Same rules as the public endpoint."""
+    check_idempotency_key(idempotency_key)
+    check_credentials(body, fce)
+    try:
+        created = fce.cases.create_case(
+            body, email=body.email, conversation_id=body.conversation_id, idempotency_key=idempotency_key
+        )
+    except IdempotencyConflict as error:
+        raise field_error(["header", "Idempotency-Key"], str(error), "idempotency_conflict") from None
+    return created_response(created)
+
+
+@router.get("/cases")
+def list_cases(
+    fce: FceDep,
+    status_: Annotated[Status | None, Query(alias="status")] = None,
+    country: Annotated[str | None, Query(pattern="^[A-Za-z]{2}$")] = None,
+    older_than_days: Annotated[int | None, Query(ge=0, le=3650)] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, Any]:
+    items, total = fce.cases.list_cases(
+        status=status_, country=country, older_than_days=older_than_days, page=page, per_page=per_page
+    )
+    return {
+        "total": total,
+        "page": page,
+        "per_page": per_page,
+        "items": [
+            {
+                "reference": item.reference,
+                "status": item.status,
+                "applicant_name": item.applicant_name,
+                "language": item.language,
+                "countries": item.countries,
+                "documents_available": item.documents_available,
+                "interview_path": item.interview_path,
+                "created_at": iso(item.created_at),
+                "updated_at": iso(item.updated_at),
+            }
+            for item in items
+        ],
+    }
+
+
+@router.get("/cases/{reference}")
+def case_detail(reference: str, fce: FceDep) -> dict[str, Any]:
+    try:
+        return fce.cases.case_detail(reference)
+    except CaseNotFound:
+        raise _not_found() from None
+
+
+@router.post("/cases/{reference}/transitions")
+def transition(reference: str, body: TransitionRequest, fce: FceDep) -> dict[str, Any]:
+    try:
+        return fce.cases.transition(reference, body)
+    except CaseNotFound:
+        raise _not_found() from None
+    except IllegalTransition as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from None
+    except ReasonRequired as error:
+        raise field_error(["body", "close_reason" if body.close_reason is None else "reason"], str(error)) from None
+
+
+@router.get("/cases/{reference}/documents/{document_id}")
+def download_document(reference: str, document_id: int, fce: FceDep) -> FileResponse:
+    try:
+        document, path = fce.cases.document_path(reference, document_id)
+    except CaseNotFound:
+        raise _not_found() from None
+    return FileResponse(
+        path,
+        media_type=document.media_type,
+        filename=document.original_name,
+        # Never rendered inline in the console's origin: an uploaded PDF must not run in our pages.
+        content_disposition_type="attachment",
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"},
+    )

@@ -1,0 +1,175 @@
+"""Tables for credential evaluation cases: the case, its credentials, documents and timeline, plus the
+small tables that make idempotency, reference numbers, lockouts and rate limits work across workers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from api.db.models import Base, utcnow
+
+
+class FceCase(Base):
+    __tablename__ = "fce_cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    access_code_hash: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(24))
+    applicant_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254), default=None)
+    # Chat applications: the conversation to answer on (set by the internal endpoint only).
+    conversation_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    language: Mapped[str] = mapped_column(String(8))
+    residence_country: Mapped[str] = mapped_column(String(2))
+    nationality: Mapped[str | None] = mapped_column(String(2), default=None)
+    purpose: Mapped[str] = mapped_column(String(32))
+    documents_available: Mapped[str] = mapped_column(String(8))
+    # "none" documents: assessed through a structured interview (Tokyo Convention, refugees).
+    interview_path: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Turnaround is counted from the latest arrival at documents_received to evaluated.
+    clock_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    evaluated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    closed_reason: Mapped[str | None] = mapped_column(String(16), default=None)
+
+    credentials: Mapped[list[FceCredential]] = relationship(
+        back_populates="case", order_by="FceCredential.position", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[FceCaseEvent]] = relationship(
+        back_populates="case", order_by="FceCaseEvent.id", cascade="all, delete-orphan"
+    )
+    documents: Mapped[list[FceDocument]] = relationship(
+        back_populates="case", order_by="FceDocument.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (Index("ix_fce_cases_status_created", "status", "created_at"),)
+
+
+class FceCredential(Base):
+    __tablename__ = "fce_credentials"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("fce_cases.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    country: Mapped[str] = mapped_column(String(2))
+    # An id from the comparability data, or free text when the list does not have it.
+    credential_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    credential_name: Mapped[str | None] = mapped_column(String(300), default=None)
+    institution: Mapped[str] = mapped_column(String(300))
+    field_of_study: Mapped[str] = mapped_column(String(200))
+    start_year: Mapped[int] = mapped_column(Integer)
+    end_year: Mapped[int | None] = mapped_column(Integer, default=None)
+    language_of_instruction: Mapped[str] = mapped_column(String(64))
+
+    case: Mapped[FceCase] = relationship(back_populates="credentials")
+
+    __table_args__ = (
+        Index("ix_fce_credentials_case", "case_id"),
+        Index("ix_fce_credentials_country_case", "country", "case_id"),
+    )
+
+
+class FceCaseEvent(Base):
+    """One status change: who made it, when, and why (closing always has a reason)."""
+
+    __tablename__ = "fce_case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("fce_cases.id", ondelete="CASCADE"))
+    from_status: Mapped[str | None] = mapped_column(String(24), default=None)
+    to_status: Mapped[str] = mapped_column(String(24))
+    actor: Mapped[str] = mapped_column(String(128))
+    reason: Mapped[str | None] = mapped_column(Text, default=None)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    case: Mapped[FceCase] = relationship(back_populates="events")
+
+    __table_args__ = (Index("ix_fce_case_events_case", "case_id", "id"),)
+
+
+class FceDocument(Base):
+    __tablename__ = "fce_documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("fce_cases.id", ondelete="CASCADE"))
+    # Random file name under FCE_DOCUMENTS_DIR; the applicant's file name is kept only as a label.
+    storage_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(32))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    case: Mapped[FceCase] = relationship(back_populates="documents")
+
+    __table_args__ = (Index("ix_fce_documents_case", "case_id"),)
+
+
+class FceIdempotencyKey(Base):
+    """A submission's Idempotency-Key (hashed) → the case it created.
+
+    The access code for a replay is kept encrypted under the key itself, which the database never
+    sees, so a retried submission gets the same code back without the code being readable here.
+    """
+
+    __tablename__ = "fce_idempotency_keys"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[int] = mapped_column(ForeignKey("fce_cases.id", ondelete="CASCADE"))
+    sealed_code: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FceReferenceCounter(Base):
+    """Last reference number issued per year: FCE-2026-000123 counts up within its year."""
+
+    __tablename__ = "fce_reference_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class FceAccessFailure(Base):
+    """A wrong access code for a reference (existing or not, so a lockout reveals nothing)."""
+
+    __tablename__ = "fce_access_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_fce_access_failures_reference_at", "reference", "at"),)
+
+
+class FceLock(Base):
+    __tablename__ = "fce_locks"
+
+    reference: Mapped[str] = mapped_column(String(20), primary_key=True)
+    locked_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FceRateEvent(Base):
+    """One request counted against a per-IP budget (bucket = "<action>:<ip>")."""
+
+    __tablename__ = "fce_rate_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    bucket: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_fce_rate_events_bucket_at", "bucket", "at"),)
