@@ -1,0 +1,121 @@
+"""The workflow service: legal and illegal transitions, reasons, actor and time, the turnaround clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.fce.deps import Fce
+from api.fce.models import FceCase
+from api.fce.workflow import TRANSITIONS, CloseReason, IllegalTransition, ReasonRequired, Status, apply_transition
+from tests.fce.conftest import INTERNAL, create
+
+T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def _case(status: Status = Status.SUBMITTED) -> FceCase:
+    return FceCase(status=status.value, events=[])
+
+
+def test_the_happy_path_records_actor_time_and_clock() -> None:
+    case = _case()
+    steps = [Status.DOCUMENTS_REQUESTED, Status.DOCUMENTS_RECEIVED, Status.UNDER_EVALUATION, Status.EVALUATED]
+    for day, target in enumerate(steps):
+        apply_transition(case, target, "evaluator:kim", T0 + timedelta(days=day))
+    assert case.status == "evaluated"
+    assert [(e.from_status, e.to_status) for e in case.events] == [
+        ("submitted", "documents_requested"),
+        ("documents_requested", "documents_received"),
+        ("documents_received", "under_evaluation"),
+        ("under_evaluation", "evaluated"),
+    ]
+    assert all(e.actor == "evaluator:kim" for e in case.events)
+    assert case.clock_started_at == T0 + timedelta(days=1)
+    assert case.evaluated_at == T0 + timedelta(days=3)
+
+
+def test_more_documents_restart_the_clock() -> None:
+    case = _case()
+    apply_transition(case, Status.DOCUMENTS_RECEIVED, "e", T0)
+    apply_transition(case, Status.DOCUMENTS_REQUESTED, "e", T0 + timedelta(days=2))
+    apply_transition(case, Status.DOCUMENTS_RECEIVED, "e", T0 + timedelta(days=9))
+    assert case.clock_started_at == T0 + timedelta(days=9)
+
+
+ILLEGAL = [(current, target) for current in Status for target in Status if target not in TRANSITIONS[current]]
+
+
+@pytest.mark.parametrize(("current", "target"), ILLEGAL)
+def test_every_illegal_transition_is_refused(current: Status, target: Status) -> None:
+    case = _case(current)
+    with pytest.raises(IllegalTransition):
+        apply_transition(case, target, "e", T0, "reason", CloseReason.REJECTED)
+    assert case.status == current.value and case.events == []
+
+
+def test_closing_needs_a_kind_and_a_reason() -> None:
+    with pytest.raises(ReasonRequired):
+        apply_transition(_case(), Status.CLOSED, "e", T0, reason="because")
+    with pytest.raises(ReasonRequired):
+        apply_transition(_case(), Status.CLOSED, "e", T0, reason="  ", close_reason=CloseReason.REJECTED)
+    case = _case(Status.UNDER_EVALUATION)
+    apply_transition(case, Status.CLOSED, "e", T0, "not a recognised institution", CloseReason.REJECTED)
+    assert case.closed_reason == "rejected" and case.events[-1].reason == "not a recognised institution"
+
+
+def test_transitions_through_the_internal_api(client: TestClient, fce: Fce) -> None:
+    case = create(client)
+    url = f"/internal/v1/fce/cases/{case['reference']}/transitions"
+    assert client.post(url, json={"to": "documents_received", "actor": "x"}).status_code == 401
+    received = client.post(url, json={"to": "documents_received", "actor": "evaluator:kim"}, headers=INTERNAL)
+    assert received.status_code == 200
+    assert received.json()["clock_started_at"] is not None
+    assert received.json()["timeline"][-1]["actor"] == "evaluator:kim"
+    illegal = client.post(url, json={"to": "evaluated", "actor": "evaluator:kim"}, headers=INTERNAL)
+    assert illegal.status_code == 409
+    no_reason = client.post(url, json={"to": "closed", "actor": "e", "close_reason": "rejected"}, headers=INTERNAL)
+    assert no_reason.status_code == 422 and no_reason.json()["detail"][0]["loc"] == ["body", "reason"]
+    assert client.post(url, json={"to": "flying", "actor": "e"}, headers=INTERNAL).status_code == 422
+    missing = client.post(
+        "/internal/v1/fce/cases/FCE-2020-000001/transitions", json={"to": "closed", "actor": "e"}, headers=INTERNAL
+    )
+    assert missing.status_code == 404
+    for target in ("under_evaluation", "evaluated"):
+        assert client.post(url, json={"to": target, "actor": "evaluator:kim"}, headers=INTERNAL).status_code == 200
+    status = client.get(f"/api/v1/fce/cases/{case['reference']}", headers={"X-Access-Code": case["access_code"]}).json()
+    assert [entry["status"] for entry in status["timeline"]] == [
+        "submitted",
+        "documents_received",
+        "under_evaluation",
+        "evaluated",
+    ]
+    assert "actor" not in status["timeline"][0]  # evaluators' names are not shown to applicants
+
+
+def test_filtered_case_list(client: TestClient, fce: Fce) -> None:
+    vietnam = create(client)
+    create(client, credentials=[{**create_credential(), "country": "NP", "credential_id": "np_bachelor"}])
+    client.post(
+        f"/internal/v1/fce/cases/{vietnam['reference']}/transitions",
+        json={"to": "documents_requested", "actor": "e"},
+        headers=INTERNAL,
+    )
+    everything = client.get("/internal/v1/fce/cases", headers=INTERNAL).json()
+    assert everything["total"] == 2
+    nepal = client.get("/internal/v1/fce/cases", params={"country": "np"}, headers=INTERNAL).json()
+    assert nepal["total"] == 1 and nepal["items"][0]["countries"] == ["NP"]
+    requested = client.get("/internal/v1/fce/cases", params={"status": "documents_requested"}, headers=INTERNAL).json()
+    assert [item["reference"] for item in requested["items"]] == [vietnam["reference"]]
+    assert client.get("/internal/v1/fce/cases", params={"older_than_days": 1}, headers=INTERNAL).json()["total"] == 0
+    page = client.get("/internal/v1/fce/cases", params={"per_page": 1, "page": 2}, headers=INTERNAL).json()
+    assert len(page["items"]) == 1 and page["total"] == 2
+    assert client.get("/internal/v1/fce/cases").status_code == 401
+
+
+def create_credential() -> dict[str, object]:
+    from tests.fce.conftest import application
+
+    credential: dict[str, object] = application()["credentials"][0]
+    return credential

@@ -1,0 +1,115 @@
+"""The three pages in a real browser (Debian's Chromium through Playwright), in all five languages,
+on a phone-sized screen. One screenshot per language goes to test-artifacts/ (gitignored)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from api.core.config import REPO_ROOT, Settings
+from api.i18n import Catalogs
+from api.main import create_app
+from knowledge_base.language import LANGUAGES
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+CATALOGS = Catalogs(REPO_ROOT / "locales")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    database = tmp_path_factory.mktemp("browser") / "app.db"
+    settings = Settings(database_url=f"sqlite:///{database}", knowledge_enabled=False, health_components=("database",))
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            pytest.fail("the api did not start within 20 seconds")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"Debian's Chromium is required at {CHROMIUM} (apt-get install chromium); it is missing")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pages_in_a_phone_browser(browser: object, base_url: str, language: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    t = lambda key, **kw: CATALOGS.gettext(key, language, **kw)  # noqa: E731
+
+    page.goto(f"{base_url}/nqf?lang={language}")
+    assert page.locator("h1").inner_text() == t("nqf.title")
+    assert page.locator(".pw-level").count() == 8
+    assert page.locator(".pw-badge").first.inner_text() == "ISCED 2"
+    # Mobile friendly: the page itself never scrolls sideways (the wide table scrolls in its own box).
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+    page.goto(f"{base_url}/pathways/points?lang={language}")
+    page.select_option("select[name=category]", "b")
+    page.select_option("select[name=education]", "master")
+    page.fill("input[name=age]", "31")
+    page.fill("input[name=years_experience]", "7")
+    page.fill("input[name=annual_salary_jpy]", "8000000")
+    page.select_option("select[name=japanese]", "N2")
+    page.click("button[type=submit]")
+    result = page.locator("[data-testid=result]")
+    result.wait_for()
+    assert t("points.result.total", total=85, threshold=70) in result.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"pathways-points-{language}.png"), full_page=True)
+
+    page.fill("input[name=age]", "abc")
+    page.click("button[type=submit]")
+    page.locator("[data-testid=errors]").wait_for()
+
+    page.goto(f"{base_url}/pathways?lang={language}")
+    page.select_option("select[name=education_level]", "bachelor")
+    page.fill("input[name=education_country]", "VN")
+    page.select_option("select[name=education_field]", "it")
+    page.fill("input[name=experience_years]", "2")
+    page.select_option("select[name=job_offer_field]", "it")
+    page.fill("input[name=job_offer_salary_jpy]", "4000000")
+    page.fill("input[name=age]", "26")
+    page.click("button[type=submit]")
+    page.locator("[data-testid=result]").wait_for()
+    assert page.locator(".pw-fits h3").first.inner_text().startswith(t("pathways.status.engineer_humanities"))
+    assert t("pathways.guidance_not_decision") in page.locator("[data-testid=disclaimer]").inner_text()
+    context.close()

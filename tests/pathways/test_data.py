@@ -1,0 +1,168 @@
+"""The rule data and the framework: complete in five languages, with sources, agreed level numbers,
+and the knowledge article nqf.japan_framework consistent with the YAML."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+import yaml
+
+from api.core.config import REPO_ROOT
+from api.pathways.data import (
+    framework_levels,
+    framework_qualifications,
+    framework_references,
+    hsp_table,
+    pathway_rules,
+)
+from knowledge_base.language import LANGUAGES
+
+CONTENT = REPO_ROOT / "knowledge_base" / "content"
+# Agreed with the credential-evaluation work: the ISCED level(s) of each JQF level. Never renumber.
+AGREED_ISCED = {1: ["2"], 2: ["2", "3"], 3: ["3"], 4: ["4"], 5: ["5"], 6: ["6"], 7: ["7"], 8: ["8"]}
+AGREED_PLACEMENTS = {
+    "lower_secondary": 1,
+    "shoninsha_kenshu": 2,
+    "upper_secondary": 3,
+    "jitsumusha_kenshu": 4,
+    "associate_degree": 5,
+    "senmonshi": 5,
+    "kosen_associate": 5,
+    "bachelor": 6,
+    "bachelor_professional": 6,
+    "koudo_senmonshi": 6,
+    "master": 7,
+    "professional_degree": 7,
+    "doctorate": 8,
+}
+
+
+def _language_maps(node: Any) -> list[dict[str, Any]]:
+    """Every mapping that holds text per language (has an 'en' key), anywhere in the data."""
+    found = []
+    if isinstance(node, dict):
+        if "en" in node and all(isinstance(v, str) for v in node.values()):
+            found.append(node)
+        for value in node.values():
+            found.extend(_language_maps(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.extend(_language_maps(value))
+    return found
+
+
+@pytest.mark.parametrize("loader", [framework_levels, framework_qualifications, framework_references, pathway_rules])
+def test_every_text_in_the_data_exists_in_five_languages(loader: Any) -> None:
+    maps = _language_maps(loader())
+    assert maps
+    for texts in maps:
+        assert set(texts) == set(LANGUAGES), texts
+        assert all(text.strip() for text in texts.values()), texts
+
+
+def test_levels_and_isced_are_the_agreed_numbers() -> None:
+    levels = framework_levels()["levels"]
+    assert {level["level"]: level["isced"] for level in levels} == AGREED_ISCED
+    for level in levels:
+        assert {"knowledge", "skills", "autonomy", "title"} <= set(level)
+
+
+def _all_qualifications() -> list[dict[str, Any]]:
+    data = framework_qualifications()
+    return [*data["academic"], *(q for group in data["occupational"] for q in group["qualifications"])]
+
+
+def test_placements_match_the_agreement_and_occupational_ones_are_uncertain() -> None:
+    placed = {q["id"]: q["level"] for q in _all_qualifications()}
+    assert {k: placed[k] for k in AGREED_PLACEMENTS} == AGREED_PLACEMENTS
+    for group in framework_qualifications()["occupational"]:
+        for q in group["qualifications"]:
+            assert q["uncertain"] is True and "reason" in q, q["id"]
+    assert {group["field"] for group in framework_qualifications()["occupational"]} == {"nursing_care", "it"}
+
+
+def test_nic_japan_codes_only_where_facts_give_them() -> None:
+    codes = {q["id"]: q.get("isced_code") for q in _all_qualifications() if q.get("isced_code")}
+    assert codes == {"associate_degree": "544", "bachelor": "665"}
+
+
+def test_reference_frameworks_and_nepal_is_marked_unverified() -> None:
+    refs = {ref["id"]: ref for ref in framework_references()["frameworks"]}
+    assert {k: r["levels"] for k, r in refs.items()} == {
+        "aqf": 10,
+        "eqf": 8,
+        "vqf": 8,
+        "nepal_nqf": None,
+        "pqf": 8,
+        "kkni": 9,
+    }
+    assert refs["nepal_nqf"]["levels_verified"] is False
+    assert all(cell["basis"] == "unverified" for cell in refs["nepal_nqf"]["map"].values())
+    for ref in refs.values():
+        assert set(ref["map"]) == set(range(1, 9)) and ref["sources"]
+
+
+def test_every_rule_item_has_sources() -> None:
+    for name, item in hsp_table()["items"].items():
+        assert item["sources"], name
+    for name, rule in pathway_rules()["statuses"].items():
+        assert rule["sources"] and rule["topics"], name
+
+
+def test_uncertain_facts_are_marked_uncertain_in_the_data() -> None:
+    """FACTS ⚠: the innovation/growth bonuses' combination rules; SSW (ii) status of the 2024 fields;
+    the 2026 SSW fields; KOSEN/高度専門士 as equivalents."""
+    items = hsp_table()["items"]
+    assert all(items[name]["uncertain"] for name in ("innovation_support", "innovation_sme", "growth_field"))
+    fields = pathway_rules()["fields"]
+    for name in ("automobile_transportation", "railway", "forestry", "wood_industry"):
+        assert fields[name]["ssw2"] is False and fields[name]["ssw2_uncertain"] is True
+    for name in ("linen_supply", "logistics_warehousing", "resource_circulation"):
+        assert fields[name]["ssw1"] == "planned"
+    statuses = pathway_rules()["statuses"]
+    assert statuses["engineer_humanities"]["equivalent_levels_uncertain"] == ["kosen"]
+    assert statuses["designated_46"]["japan_levels_uncertain"] == ["koudo_senmonshi"]
+
+
+def _topic_ids() -> set[str]:
+    existing = {path.stem for path in (CONTENT / "en").glob("*.md")}
+    facts = REPO_ROOT.parent / "shared" / "FACTS.md"
+    proposed = (
+        set(re.findall(r"\| \d+ \| (\w+\.\w+) \|", facts.read_text(encoding="utf-8"))) if facts.exists() else set()
+    )
+    return existing | proposed
+
+
+def test_linked_topics_exist_or_are_proposed_ids() -> None:
+    known = _topic_ids()
+    for rule in pathway_rules()["statuses"].values():
+        assert set(rule["topics"]) <= known, rule["topics"]
+
+
+def _article(language: str) -> tuple[dict[str, Any], str]:
+    text = (CONTENT / language / "nqf.japan_framework.md").read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    return yaml.safe_load(front), body
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_article_front_matter(language: str) -> None:
+    meta, _ = _article(language)
+    assert meta["topic_id"] == "nqf.japan_framework" and meta["language"] == language
+    assert meta["review_status"] == "drafted" and meta["sources"]
+    assert (language == "en") is ("translation_of" not in meta)
+    existing = {path.stem for path in (CONTENT / "en").glob("*.md")}
+    assert set(meta["related"]) <= existing
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_article_matches_the_framework_data(language: str) -> None:
+    """Every level number with its ISCED level, and every placed qualification, appear in each language."""
+    _, body = _article(language)
+    rows = dict(re.findall(r"^\| (\d) \| ([\d–]+) \|", body, flags=re.MULTILINE))
+    assert rows == {str(level): "–".join(isced) for level, isced in AGREED_ISCED.items()}
+    for q in _all_qualifications():
+        row = re.search(rf"^\| {q['level']} \|.*$", body, flags=re.MULTILINE)
+        assert row is not None and q["name"]["ja"] in row.group(0), (language, q["id"])
