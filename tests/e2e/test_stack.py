@@ -73,7 +73,7 @@ QUESTIONS = {
     "en": "How long does it take to get a certificate of eligibility?",
     "vi": "Thực tập sinh kỹ năng có chuyển sang kỹ năng đặc định được không?",
     "ne": "विद्यार्थी भिसामा हप्तामा कति घण्टा काम गर्न पाइन्छ?",
-    "pt": "Quantos pontos preciso para o visto de profissional altamente qualificado?",
+    "pt": "Quanto tempo demora para sair o certificado de elegibilidade?",
 }
 
 
