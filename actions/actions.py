@@ -65,3 +65,35 @@ class ActionAnswerGuidance(Action):
             return []
         relay_replies(dispatcher, [r for r in answer.get("replies") or [] if isinstance(r, dict)])
         return []
+
+
+class ActionRequestHuman(Action):
+    """request_human (typed in any language, or the "Talk to an advisor" button).
+
+    The api moves the conversation to the advisors' queue and says what happens next in the
+    user's language; the bot stops answering until an advisor hands the conversation back.
+    """
+
+    def __init__(self, api: ApiClient | None = None) -> None:
+        self.api = api or ApiClient()
+
+    def name(self) -> str:
+        return "action_request_human"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        intents = [
+            str(((event.get("parse_data") or {}).get("intent") or {}).get("name"))
+            for event in tracker.events
+            if isinstance(event, dict) and event.get("event") == "user"
+        ]
+        body = {"reason": "request_human", "intents": [i for i in intents if i and i != "None"][-5:]}
+        try:
+            answer = await self.api.post(f"/internal/v1/conversations/{tracker.sender_id}/handoff", body)
+        except ApiError as exc:
+            log.error("handoff failed: %s", exc)
+            dispatcher.utter_message(response="utter_human_unavailable")
+            return []
+        relay_replies(dispatcher, [r for r in answer.get("replies") or [] if isinstance(r, dict)])
+        return []

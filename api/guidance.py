@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
 
 from sqlalchemy import func, select
 
+from api.advisors.models import OwnershipEvent
 from api.db.models import Answer, Conversation
 from api.db.session import Database
 from api.i18n import Catalogs, format_date
@@ -51,6 +53,8 @@ class GuidanceService:
         self.db = db
         self.knowledge = knowledge
         self.catalogs = catalogs
+        # Set by the app to AdvisorService.request_handoff: (conversation_id, reason) -> replies.
+        self.handoff: Callable[[str, str], list[Reply]] | None = None
 
     def t(self, key: str, language: str, **params: Any) -> str:
         return self.catalogs.gettext(key, language, **params)
@@ -93,13 +97,13 @@ class GuidanceService:
                     buttons=[{"title": self.t("button.talk_to_person", answer_language), "payload": "/request_human"}],
                 )
             )
-            return replies
+            return replies + self.maybe_hand_off(conversation_id)
         if not result.confident:
             self.record(conversation_id, question, answer_language, hits[0].topic_id, hits[0].score, confident=False)
             buttons = [{"title": hit.title, "payload": payload("ask_topic", topic_id=hit.topic_id)} for hit in hits[:3]]
             buttons.append({"title": self.t("button.talk_to_person", answer_language), "payload": "/request_human"})
             replies.append(Reply(text=self.t("guidance.not_sure", answer_language), buttons=buttons))
-            return replies
+            return replies + self.maybe_hand_off(conversation_id)
         best = hits[0]
         replies.extend(
             self.topic_answer(conversation_id, best.topic_id, answer_language, question=question, score=best.score)
@@ -170,6 +174,32 @@ class GuidanceService:
         return [Reply(text=self.t(key, language))]
 
     # -- helpers ---------------------------------------------------------------------------------
+
+    def maybe_hand_off(self, conversation_id: str) -> list[Reply]:
+        """Two unsure answers in a row: a person is likelier to help than a third guess.
+
+        "In a row" counts only since the last owner change, so a user who came back from an
+        advisor starts afresh.
+        """
+        if self.handoff is None:
+            return []
+        with self.db.session() as session:
+            last_two = session.execute(
+                select(Answer.confident, Answer.created_at)
+                .where(Answer.conversation_id == conversation_id)
+                .order_by(Answer.id.desc())
+                .limit(2)
+            ).all()
+            if len(last_two) < 2 or any(confident for confident, _ in last_two):
+                return []
+            changed = session.scalar(
+                select(func.count()).where(
+                    OwnershipEvent.conversation_id == conversation_id, OwnershipEvent.created_at >= last_two[1][1]
+                )
+            )
+        if changed:
+            return []
+        return self.handoff(conversation_id, "low_confidence")
 
     def article(self, topic_id: str, language: str) -> Any:
         try:

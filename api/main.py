@@ -16,6 +16,13 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import health, internal, knowledge_api, nlg
+from api.advisors import console
+from api.advisors import internal as advisors_internal
+from api.advisors import router as advisors_router
+from api.advisors.service import AdvisorService
+from api.auth import router as auth_router
+from api.auth.config import AuthSettings, get_auth_settings, resolve_secret
+from api.auth.tokens import TokenSigner
 from api.broadcast import Broadcaster
 from api.channels import widget
 from api.conversations.service import ConversationService
@@ -35,8 +42,9 @@ HERE = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, auth_settings: AuthSettings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    auth_settings = auth_settings or get_auth_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -60,6 +68,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.conversations = ConversationService(
         app.state.db, app.state.rasa, app.state.catalogs, app.state.templates, app.state.broadcaster
     )
+    app.state.auth_settings = auth_settings
+    app.state.signer = TokenSigner(resolve_secret(auth_settings), auth_settings.session_ttl_minutes * 60)
+    app.state.advisors = AdvisorService(
+        app.state.db, app.state.catalogs, app.state.broadcaster, app.state.conversations, auth_settings
+    )
+    app.state.guidance.handoff = lambda cid, reason: app.state.advisors.request_handoff(cid, reason)[1]
 
     @app.exception_handler(StarletteHTTPException)
     async def body_errors_are_422(request: Request, exc: StarletteHTTPException) -> Response:
@@ -79,6 +93,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(internal.router)
     app.include_router(pathways_router.router)
     app.include_router(fce_router.router)
+    app.include_router(auth_router.router)
+    app.include_router(advisors_router.router)
+    app.include_router(advisors_internal.router)
+    app.include_router(console.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     pages = Jinja2Templates(directory=HERE / "templates")
     app.state.pages = pages

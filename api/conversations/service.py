@@ -12,12 +12,14 @@ import json
 import logging
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
 from api import language_policy
+from api.advisors.states import Actor, move_locked
 from api.broadcast import Broadcaster
 from api.db.models import Conversation, ConversationState, LanguageSource, Message, MessageRole
 from api.db.session import Database
@@ -108,6 +110,11 @@ class ConversationService:
         self.catalogs = catalogs
         self.templates = templates
         self.broadcaster = broadcaster
+        # Payload intents the api answers itself, never Rasa (the handoff feature registers
+        # cancel_handoff and rate): they must work while a person owns or has closed the conversation.
+        self.local_intents: dict[str, Callable[[str, dict[str, Any]], list[Reply]]] = {}
+        # Called with each user message stored while someone other than the bot owns the conversation.
+        self.on_held_message: Callable[[str, dict[str, Any]], None] | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -159,7 +166,7 @@ class ConversationService:
         intent = None
         if payload is not None:
             intent, entities = parse_payload(payload)
-            if intent not in self.templates.intents:
+            if intent not in self.templates.intents and intent not in self.local_intents:
                 raise InvalidPayload(f"unknown intent in payload: {intent}")
 
         with self.db.session() as session:
@@ -179,6 +186,10 @@ class ConversationService:
             if decision.changed:
                 conversation.language = decision.language
                 conversation.language_source = decision.source.value
+            local = intent is not None and intent in self.local_intents
+            if conversation.state == ConversationState.CLOSED.value and not local:
+                # Writing again after a closed conversation starts over with the bot.
+                move_locked(session, conversation, ConversationState.BOT.value, Actor("user"), "user wrote again")
             message = Message(
                 conversation=conversation,
                 role=MessageRole.USER.value,
@@ -196,8 +207,22 @@ class ConversationService:
             stored = message_dict(message)
         self.broadcaster.publish(topic_for(conversation_id), {"type": "message", "message": stored})
 
+        if local:
+            assert intent is not None
+            local_replies = self.local_intents[intent](conversation_id, entities)
+            self._store_replies(
+                conversation_id,
+                language,
+                local_replies,
+                role=MessageRole.SYSTEM,
+                user_message=(stored["id"], "answered"),
+            )
+            return MessageOutcome(language, self.get(conversation_id).state, local_replies)
+
         if state != ConversationState.BOT.value:
             # Someone else owns the conversation: the message waits for them, Rasa never sees it.
+            if self.on_held_message is not None:
+                self.on_held_message(conversation_id, stored)
             return MessageOutcome(language, state)
 
         try:
@@ -222,7 +247,12 @@ class ConversationService:
         self._store_replies(
             conversation_id, language, replies, mirrored_language=language, user_message=(stored["id"], "answered")
         )
-        return MessageOutcome(language, state, replies)
+        # A custom action may have handed the conversation to a person while Rasa answered.
+        return MessageOutcome(language, self.get(conversation_id).state, replies)
+
+    def store_system_message(self, conversation_id: str, language: str, reply: Reply) -> None:
+        """A notice from the api itself (handoff, rating request): stored, then pushed live."""
+        self._store_replies(conversation_id, language, [reply], role=MessageRole.SYSTEM)
 
     # -- helpers -----------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import asyncio
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionAnswerGuidance
+from actions.actions import ActionAnswerGuidance, ActionRequestHuman
 from tests.actions.conftest import FakeApi, make_tracker
 
 
@@ -43,3 +43,22 @@ def test_malformed_api_answer_is_ignored(dispatcher: CollectingDispatcher) -> No
     run(ActionAnswerGuidance(FakeApi({"replies": ["not a dict", {"text": "ok", "buttons": ["bad"]}]})), dispatcher, "x")
     assert [m["text"] for m in dispatcher.messages] == ["ok"]
     assert dispatcher.messages[0]["buttons"] == []
+
+
+def test_request_human_asks_the_api_to_hand_off(dispatcher: CollectingDispatcher) -> None:
+    cancel = [{"title": "Quay lại bot", "payload": "/cancel_handoff"}]
+    api = FakeApi({"state": "waiting", "replies": [{"text": "Bạn ở vị trí số 1", "buttons": cancel}]})
+    tracker = make_tracker("cho tôi gặp người", intent="request_human")
+    events = asyncio.run(ActionRequestHuman(api).run(dispatcher, tracker, {}))
+    assert events == []
+    path, body = api.calls[0]
+    assert path == "/internal/v1/conversations/conv123/handoff"
+    assert body == {"reason": "request_human", "intents": ["request_human"]}
+    assert dispatcher.messages[0]["text"] == "Bạn ở vị trí số 1"
+    assert dispatcher.messages[0]["buttons"] == cancel
+
+
+def test_request_human_falls_back_when_the_api_fails(dispatcher: CollectingDispatcher) -> None:
+    tracker = make_tracker("talk to a person", intent="request_human")
+    asyncio.run(ActionRequestHuman(FakeApi(fail=True)).run(dispatcher, tracker, {}))
+    assert [m["response"] for m in dispatcher.messages] == ["utter_human_unavailable"]

@@ -1,0 +1,1 @@
+"""Human advisor handoff: ownership state machine, queue, advisor API and console."""

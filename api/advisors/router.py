@@ -1,0 +1,155 @@
+"""/api/v1/advisor/*: the queue and the actions on a conversation. Advisors and admins only."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, WebSocket, WebSocketDisconnect, status
+from pydantic import BaseModel, Field, field_validator
+
+from api.advisors.internal import get_advisors
+from api.advisors.models import Role, User
+from api.advisors.service import ADVISORS_TOPIC, AdvisorService, Forbidden, NotFound
+from api.advisors.states import IllegalTransition, StateConflict
+from api.auth.deps import require_roles, websocket_user
+
+MAX_TEXT = 4000
+staff = require_roles(Role.ADVISOR.value, Role.ADMIN.value)
+Staff = Annotated[User, Depends(staff)]
+Advisors = Annotated[AdvisorService, Depends(get_advisors)]
+
+router = APIRouter(prefix="/api/v1/advisor", tags=["advisor"])
+
+
+class Text(BaseModel):
+    text: str = Field(max_length=MAX_TEXT)
+
+    @field_validator("text")
+    @classmethod
+    def not_blank(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("text must not be empty")
+        return value
+
+
+class Transfer(BaseModel):
+    advisor_id: int
+
+
+def _call(fn: Any, *args: Any) -> Any:
+    """Map the service's exceptions onto HTTP: unknown 404, not yours 403, wrong state 409."""
+    try:
+        return fn(*args)
+    except NotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"not found: {exc}") from None
+    except Forbidden as exc:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=str(exc)) from None
+    except StateConflict as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=f"someone else just changed it: {exc}") from None
+    except IllegalTransition as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from None
+    except LookupError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="not found") from None
+
+
+@router.get("/queue")
+def queue(user: Staff, advisors: Advisors) -> dict[str, Any]:
+    result: dict[str, Any] = advisors.queue(user)
+    return result
+
+
+@router.get("/advisors")
+def colleagues(user: Staff, advisors: Advisors) -> list[dict[str, Any]]:
+    return advisors.advisors()
+
+
+@router.get("/stats")
+def stats(user: Staff, advisors: Advisors) -> dict[str, Any]:
+    return advisors.stats()
+
+
+@router.post("/conversations/{conversation_id}/claim")
+def claim(conversation_id: str, user: Staff, advisors: Advisors) -> dict[str, Any]:
+    result: dict[str, Any] = _call(advisors.claim, user, conversation_id)
+    return result
+
+
+@router.post("/conversations/{conversation_id}/messages")
+def send(conversation_id: str, body: Text, user: Staff, advisors: Advisors) -> dict[str, Any]:
+    result: dict[str, Any] = _call(advisors.send, user, conversation_id, body.text)
+    return result
+
+
+@router.post("/conversations/{conversation_id}/handback")
+def handback(conversation_id: str, user: Staff, advisors: Advisors) -> dict[str, Any]:
+    result: dict[str, Any] = _call(advisors.handback, user, conversation_id)
+    return result
+
+
+@router.post("/conversations/{conversation_id}/close")
+def close(conversation_id: str, user: Staff, advisors: Advisors) -> dict[str, Any]:
+    result: dict[str, Any] = _call(advisors.close, user, conversation_id)
+    return result
+
+
+@router.post("/conversations/{conversation_id}/transfer")
+def transfer(conversation_id: str, body: Transfer, user: Staff, advisors: Advisors) -> dict[str, Any]:
+    result: dict[str, Any] = _call(advisors.transfer, user, conversation_id, body.advisor_id)
+    return result
+
+
+@router.post("/conversations/{conversation_id}/notes")
+def note(conversation_id: str, body: Text, user: Staff, advisors: Advisors) -> dict[str, Any]:
+    result: dict[str, Any] = _call(advisors.add_note, user, conversation_id, body.text)
+    return result
+
+
+@router.get("/conversations/{conversation_id}/transcript")
+def transcript(conversation_id: str, user: Staff, advisors: Advisors) -> dict[str, Any]:
+    result: dict[str, Any] = _call(advisors.transcript, user, conversation_id)
+    return result
+
+
+def visible(event: dict[str, Any], user: User) -> bool:
+    """Queue events go to every advisor; a conversation's messages only to its owner (and admins)."""
+    if user.role == Role.ADMIN.value or event.get("type") in ("waiting", "state"):
+        return True
+    return event.get("state") == "waiting" or event.get("advisor_id") == user.id
+
+
+@router.websocket("/ws")
+async def advisor_events(websocket: WebSocket) -> None:
+    user = await asyncio.to_thread(websocket_user, websocket)
+    await websocket.accept()
+    if user is None or user.role not in (Role.ADVISOR.value, Role.ADMIN.value):
+        with contextlib.suppress(RuntimeError):
+            await websocket.close(code=4401)
+        return
+    broadcaster = websocket.app.state.broadcaster
+    queue = broadcaster.subscribe(ADVISORS_TOPIC)
+    await websocket.send_json({"type": "ready", "user_id": user.id})
+
+    async def forward() -> None:
+        while True:
+            event = await queue.get()
+            if visible(event, user):
+                await websocket.send_json(event)
+
+    async def drain() -> None:
+        # Heartbeats keep the advisor counted as online for the "nobody online" check.
+        while True:
+            await websocket.receive_text()
+            await asyncio.to_thread(websocket_user, websocket)
+
+    tasks = [asyncio.create_task(forward()), asyncio.create_task(drain())]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        for task in tasks:
+            task.cancel()
+        broadcaster.unsubscribe(ADVISORS_TOPIC, queue)

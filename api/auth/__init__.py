@@ -1,0 +1,1 @@
+"""Staff logins (advisors, evaluators, admins): passwords, signed sessions, CSRF, rate limits."""

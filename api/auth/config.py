@@ -1,0 +1,40 @@
+"""Settings for staff sessions and the advisor desk, read from the environment."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+log = logging.getLogger(__name__)
+
+
+class AuthSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    session_secret: str = ""
+    session_ttl_minutes: int = 8 * 60
+    # Failed logins allowed per e-mail address and per client address within the window.
+    login_max_failures_per_email: int = 5
+    login_max_failures_per_ip: int = 30
+    login_window_seconds: int = 15 * 60
+    # "mon-fri 09:00-18:00", Asia/Tokyo.
+    office_hours: str = "mon-fri 09:00-18:00"
+    # An advisor counts as online for this long after their last request or console heartbeat.
+    online_window_seconds: int = 300
+    max_advisor_text_chars: int = 4000
+
+
+@lru_cache(maxsize=1)
+def get_auth_settings() -> AuthSettings:
+    return AuthSettings()
+
+
+def resolve_secret(settings: AuthSettings) -> str:
+    """The signing secret: SESSION_SECRET, or a random one for this process (sessions end at restart)."""
+    if settings.session_secret:
+        return settings.session_secret
+    log.warning("SESSION_SECRET is not set: generated a random one; console sessions end when the api restarts")
+    return secrets.token_urlsafe(48)

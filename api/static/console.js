@@ -1,0 +1,154 @@
+/* Advisor console: login, live queue, conversation actions. Text goes in with textContent only. */
+(function () {
+  "use strict";
+  var body = document.body;
+  var S = JSON.parse(body.getAttribute("data-strings") || "{}");
+  var LANG = body.getAttribute("data-lang") || "en";
+  function t(key, params) {
+    var s = S["console." + key] || key;
+    Object.keys(params || {}).forEach(function (k) { s = s.split("{" + k + "}").join(String(params[k])); });
+    return s;
+  }
+  function el(tag, cls, text) {
+    var n = document.createElement(tag);
+    if (cls) n.className = cls;
+    if (text !== undefined) n.textContent = text;
+    return n;
+  }
+  function csrf() {
+    var m = document.cookie.match(/(?:^|; )kk_csrf=([^;]*)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+  function api(method, path, data) {
+    var headers = { "Content-Type": "application/json" };
+    if (method !== "GET") headers["X-CSRF-Token"] = csrf();
+    return fetch(path, { method: method, headers: headers, credentials: "same-origin", body: data ? JSON.stringify(data) : undefined })
+      .then(function (r) { return r.json().catch(function () { return {}; }).then(function (d) { return { status: r.status, data: d }; }); });
+  }
+  function showError(status) {
+    var box = document.getElementById("kc-error");
+    if (!box) return;
+    box.textContent = status === 409 ? t("error.conflict") : status === 422 ? t("error.too_long") : t("error.generic");
+    box.hidden = false;
+  }
+  function toast(text) {
+    var box = document.getElementById("kc-toast");
+    box.textContent = text; box.hidden = false;
+    setTimeout(function () { box.hidden = true; }, 6000);
+    if (window.Notification && Notification.permission === "granted") { try { new Notification(text); } catch (e) { /* ignore */ } }
+  }
+  function socket(onEvent) {
+    var ws = new WebSocket(location.origin.replace(/^http/, "ws") + "/api/v1/advisor/ws");
+    ws.onmessage = function (e) { onEvent(JSON.parse(e.data)); };
+    // A heartbeat keeps this advisor counted as online.
+    var beat = setInterval(function () { if (ws.readyState === 1) ws.send("ping"); }, 60000);
+    ws.onclose = function () { clearInterval(beat); setTimeout(function () { socket(onEvent); }, 3000); };
+  }
+
+  var logout = document.getElementById("kc-logout");
+  if (logout) logout.addEventListener("click", function () {
+    api("POST", "/api/v1/auth/logout").then(function () { location.href = "/console/login?lang=" + LANG; });
+  });
+
+  var page = body.getAttribute("data-page");
+  if (page === "login") {
+    document.getElementById("kc-login").addEventListener("submit", function (e) {
+      e.preventDefault();
+      var f = e.target;
+      api("POST", "/api/v1/auth/login", { email: f.email.value, password: f.password.value }).then(function (res) {
+        if (res.status === 200) { location.href = "/console?lang=" + LANG; return; }
+        var box = document.getElementById("kc-error");
+        box.textContent = res.status === 429 ? t("login.limited") : t("login.failed"); box.hidden = false;
+      });
+    });
+  }
+
+  if (page === "queue") {
+    if (window.Notification && Notification.permission === "default") Notification.requestPermission();
+    var render = function () {
+      api("GET", "/api/v1/advisor/queue").then(function (res) {
+        if (res.status === 401) { location.href = "/console/login"; return; }
+        document.getElementById("kc-online").textContent = t("queue.online", { count: res.data.online });
+        [["kc-waiting", res.data.waiting], ["kc-mine", res.data.mine]].forEach(function (pair) {
+          var list = document.getElementById(pair[0]);
+          list.textContent = "";
+          if (!pair[1].length && pair[0] === "kc-waiting") list.appendChild(el("li", "", t("queue.empty")));
+          pair[1].forEach(function (c) {
+            var li = el("li", "kc-item");
+            li.setAttribute("data-id", c.id);
+            var a = el("a", "", c.language.toUpperCase() + " · " + c.channel + " · " + t("queue.waited", { minutes: Math.floor(c.waiting_seconds / 60) }));
+            a.href = "/console/conversations/" + encodeURIComponent(c.id) + "?lang=" + LANG;
+            li.appendChild(a);
+            if (c.left_message) li.appendChild(el("span", "kc-badge", t("queue.left_message")));
+            if (c.unread) li.appendChild(el("span", "kc-badge", t("queue.unread", { count: c.unread })));
+            var last = c.last_messages.filter(function (m) { return m.role === "user"; }).pop();
+            if (last) li.appendChild(el("p", "kc-text", last.text));
+            list.appendChild(li);
+          });
+        });
+      });
+    };
+    render();
+    socket(function (event) {
+      if (event.type === "waiting") toast(t("notify.waiting", { language: event.conversation.language }));
+      if (event.type !== "ready") render();
+    });
+  }
+
+  if (page === "conversation") {
+    var box = document.getElementById("kc-conversation");
+    var id = box.getAttribute("data-id");
+    var seen = {};
+    var log = document.getElementById("kc-transcript");
+    Array.prototype.forEach.call(log.children, function (li) { seen[li.getAttribute("data-id")] = true; });
+    var add = function (m) {
+      if (seen[m.id]) return;
+      seen[m.id] = true;
+      var li = el("li", "kc-msg kc-" + m.role);
+      li.setAttribute("data-id", m.id);
+      li.appendChild(el("span", "kc-who", t("role." + m.role)));
+      li.appendChild(el("span", "kc-text", m.text));
+      log.appendChild(li); log.scrollTop = log.scrollHeight;
+    };
+    var act = function (action, data) {
+      return api("POST", "/api/v1/advisor/conversations/" + encodeURIComponent(id) + "/" + action, data).then(function (res) {
+        if (res.status !== 200) { showError(res.status); return null; }
+        document.getElementById("kc-error").hidden = true;
+        if (res.data.state) document.getElementById("kc-state").textContent = t("conversation.state", { state: t("state." + res.data.state) });
+        return res.data;
+      });
+    };
+    Array.prototype.forEach.call(document.querySelectorAll("[data-action]"), function (b) {
+      b.addEventListener("click", function () {
+        var action = b.getAttribute("data-action");
+        act(action, action === "transfer" ? { advisor_id: Number(document.getElementById("kc-transfer-to").value) } : undefined);
+      });
+    });
+    document.getElementById("kc-canned").addEventListener("change", function (e) {
+      // The option's value is already the text in the user's language.
+      if (e.target.value) { document.getElementById("kc-reply-text").value = e.target.value; e.target.value = ""; }
+    });
+    document.getElementById("kc-reply").addEventListener("submit", function (e) {
+      e.preventDefault();
+      var area = document.getElementById("kc-reply-text");
+      var text = area.value.trim();
+      if (!text) return;
+      act("messages", { text: text }).then(function (m) { if (m) { area.value = ""; add(m); } });
+    });
+    document.getElementById("kc-note").addEventListener("submit", function (e) {
+      e.preventDefault();
+      var area = e.target.text;
+      act("notes", { text: area.value }).then(function (n) {
+        if (!n) return;
+        var li = el("li"); li.appendChild(el("span", "kc-who", n.author)); li.appendChild(el("span", "kc-text", n.text));
+        document.getElementById("kc-notes").appendChild(li); area.value = "";
+      });
+    });
+    socket(function (event) {
+      if ((event.type === "user_message" || event.type === "advisor_message") && event.conversation_id === id) add(event.message);
+      if (event.type === "state" && event.conversation_id === id) {
+        document.getElementById("kc-state").textContent = t("conversation.state", { state: t("state." + event.state) });
+      }
+    });
+  }
+})();
