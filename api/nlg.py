@@ -48,7 +48,9 @@ def render_response(
     arguments = request_body.get("arguments") if isinstance(request_body.get("arguments"), dict) else {}
     language = conversation_language(service, tracker or {})
     try:
-        reply = templates.render(name, language, catalogs, **(arguments or {}))
+        # Links in responses point at this deployment's own pages.
+        params = {"base_url": settings.public_base_url.rstrip("/"), **(arguments or {})}
+        reply = templates.render(name, language, catalogs, **params)
     except KeyError:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"unknown response {name}") from None
     return {"text": reply.text, "buttons": reply.buttons, "image": None, "elements": [], "attachments": []}

@@ -148,7 +148,7 @@
     if (m.id) seen[m.id] = true;
     var item = el("li", { class: "kk-msg kk-" + m.role });
     var who = el("span", { class: "kk-who" }, t(m.role === "user" ? "you" : m.role));
-    var body = el("p", { class: "kk-text" }, m.text || "");
+    var body = linkified(m.text || "");
     item.appendChild(who); item.appendChild(body);
     if (m.sources && m.sources.length) {
       var label = el("p", { class: "kk-sources-label" }, t("sources"));
@@ -171,6 +171,21 @@
     }
     ui.log.appendChild(item);
     ui.log.scrollTop = ui.log.scrollHeight;
+  }
+
+  // Plain text with its http(s) addresses as links; everything else stays a text node.
+  function linkified(text) {
+    var p = el("p", { class: "kk-text" });
+    var pattern = /https?:\/\/[^\s<>"'）]+[^\s<>"'）.,;:!?。、]/g;
+    var last = 0, match;
+    while ((match = pattern.exec(text)) !== null) {
+      p.appendChild(document.createTextNode(text.slice(last, match.index)));
+      var a = el("a", { href: safeUrl(match[0]), target: "_blank", rel: "noopener noreferrer" }, match[0]);
+      p.appendChild(a);
+      last = match.index + match[0].length;
+    }
+    p.appendChild(document.createTextNode(text.slice(last)));
+    return p;
   }
 
   function safeUrl(url) {

@@ -43,3 +43,10 @@ def test_token_required(client: TestClient) -> None:
 
 def test_missing_name_422(client: TestClient) -> None:
     assert nlg(client, {"tracker": {}}).status_code == 422  # type: ignore[attr-defined]
+
+
+def test_links_use_the_public_base_url(client: TestClient) -> None:
+    conv = client.post("/api/v1/widget/conversations", json={"locale": "ja"}).json()
+    body = nlg(client, {"response": "utter_points_not_yet", "tracker": {"sender_id": conv["conversation_id"]}}).json()  # type: ignore[attr-defined]
+    assert "http://127.0.0.1:8000/pathways/points?lang=ja" in body["text"]
+    assert "{base_url}" not in body["text"]

@@ -76,3 +76,16 @@ def test_html_in_messages_is_shown_as_text(browser: object) -> None:
     assert page.evaluate("window.pwned === undefined")
     assert page.locator(".kk-log img").count() == 0
     context.close()
+
+
+def test_addresses_in_replies_are_links(browser: object) -> None:
+    context = browser.new_context(locale="en-US")  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{API}/")
+    page.locator(".kk-launcher").click()
+    page.fill("#kk-input", "please calculate my highly skilled professional points")
+    page.keyboard.press("Enter")
+    link = page.locator(".kk-msg.kk-bot a[href*='/pathways/points']").first
+    link.wait_for(timeout=20_000)
+    assert link.get_attribute("rel") == "noopener noreferrer"
+    context.close()
