@@ -7,13 +7,14 @@ import contextlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, WebSocket, WebSocketDisconnect, status
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from api.advisors.internal import get_advisors
 from api.advisors.models import Role, User
 from api.advisors.service import ADVISORS_TOPIC, AdvisorService, Forbidden, NotFound
 from api.advisors.states import IllegalTransition, StateConflict
 from api.auth.deps import require_roles, websocket_user
+from api.validation import NonBlankText
 
 MAX_TEXT = 4000
 staff = require_roles(Role.ADVISOR.value, Role.ADMIN.value)
@@ -24,15 +25,7 @@ router = APIRouter(prefix="/api/v1/advisor", tags=["advisor"])
 
 
 class Text(BaseModel):
-    text: str = Field(max_length=MAX_TEXT)
-
-    @field_validator("text")
-    @classmethod
-    def not_blank(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("text must not be empty")
-        return value
+    text: NonBlankText = Field(max_length=MAX_TEXT)
 
 
 class Transfer(BaseModel):

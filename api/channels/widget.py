@@ -8,7 +8,7 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, WebSocket, WebSocketDisconnect, status
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from api.conversations.service import (
     MAX_PAYLOAD_CHARS,
@@ -22,6 +22,7 @@ from api.core.config import Settings
 from api.db.models import Conversation
 from api.deps import get_catalogs, get_conversations, get_settings_dep, widget_conversation
 from api.i18n import Catalogs
+from api.validation import NonBlankText
 from knowledge_base.language import LANGUAGES
 
 router = APIRouter(prefix="/api/v1/widget", tags=["widget"])
@@ -42,16 +43,8 @@ class ConversationCreated(BaseModel):
 
 
 class UserMessage(BaseModel):
-    text: str = Field(max_length=10_000)
+    text: NonBlankText = Field(max_length=10_000)
     payload: str | None = Field(default=None, max_length=MAX_PAYLOAD_CHARS)
-
-    @field_validator("text")
-    @classmethod
-    def not_blank(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("text must not be empty")
-        return value
 
 
 @router.post("/conversations", status_code=status.HTTP_201_CREATED, response_model=ConversationCreated)

@@ -4,21 +4,18 @@ from the advisor's send to the widget's display."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from api.auth.users import create_user
 from api.core.config import Settings
 from api.main import create_app
 from tests.api.conftest import FakeRasa
-from tests.pathways.test_browser import CHROMIUM, LAUNCH_ARGS, _free_port
+from tests.browser_support import chromium, serve
 
 PASSWORD = "correct horse battery"
 REPLY = "Hello from Aiko <b>not bold</b>"
@@ -37,26 +34,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]
     app.state.conversations.rasa = FakeRasa()
     with app.state.db.session() as session:
         create_user(session, email="aiko@example.org", password=PASSWORD, role="advisor", display_name="Aiko")
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            pytest.fail("the api did not start within 20 seconds")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", app
-    srv.should_exit = True
-    thread.join(10)
+    with serve(app) as url:
+        yield url, app
 
 
 def test_advisor_reply_reaches_the_widget(server: tuple[str, Any]) -> None:
     base, _app = server
-    if not CHROMIUM.exists():
-        pytest.fail(f"Debian's Chromium is required at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
     created = httpx.post(f"{base}/api/v1/widget/conversations", json={"locale": "vi"}).json()
     cid, token = created["conversation_id"], created["token"]
     handoff = httpx.post(
@@ -66,8 +49,7 @@ def test_advisor_reply_reaches_the_widget(server: tuple[str, Any]) -> None:
     )
     assert handoff.status_code == 200
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+    with chromium() as browser:
         # The visitor: the demo page with the widget, already in this conversation.
         visitor = browser.new_context().new_page()
         state = f'{{"id": "{cid}", "token": "{token}", "language": "vi"}}'

@@ -4,39 +4,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from api.core.config import REPO_ROOT
 from api.i18n import Catalogs
+from tests.browser_support import chromium
 
 API = os.environ.get("E2E_API_URL")
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 pytestmark = pytest.mark.skipif(not API, reason="end-to-end: run through scripts/e2e.sh (make test-e2e)")
 CATALOGS = Catalogs(REPO_ROOT / "locales")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is not installed: scripts/ensure-browser.sh installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 def test_phone_user_greets_and_gets_an_answer(browser: object) -> None:
