@@ -27,7 +27,9 @@ model: venvs
 index: model
 	@$(ENV) $(PY) -m knowledge_base validate
 	@$(ENV) $(PY) -m knowledge_base build
-	@$(ENV) $(PY) -m knowledge_base eval --calibrate > var/kb-calibration.log
+	@# The confidence threshold is calibrated on the dev set whenever the index changed.
+	@if [ ! -f var/index/calibration.json ] || [ var/index/manifest.json -nt var/index/calibration.json ]; then \
+	  $(ENV) $(PY) -m knowledge_base eval --calibrate > var/kb-calibration.log && tail -n 12 var/kb-calibration.log; fi
 
 train: venvs
 	@scripts/train.sh
