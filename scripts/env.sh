@@ -9,12 +9,12 @@ export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-$API_URL}"
 export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
 export ACTION_SERVER_URL="${ACTION_SERVER_URL:-http://127.0.0.1:$ACTIONS_PORT}"
 export DATABASE_URL="${DATABASE_URL:-sqlite:///$REPO_ROOT/var/kakehashi.db}"
-# Rasa's tracker store: SQLite beside the api's database unless a PostgreSQL one is configured.
+# Rasa's tracker store: SQLite beside the api's database unless RASA_TRACKER_DIALECT=postgresql
+# (then RASA_TRACKER_HOST, _PORT, _USER, _PASSWORD and _DB describe it; bot/endpoints.postgres.yml).
 export RASA_TRACKER_DIALECT="${RASA_TRACKER_DIALECT:-sqlite}"
 export RASA_TRACKER_DB="${RASA_TRACKER_DB:-$REPO_ROOT/var/rasa-tracker.db}"
-export RASA_TRACKER_HOST="${RASA_TRACKER_HOST:-}" RASA_TRACKER_PORT="${RASA_TRACKER_PORT:-}"
-export RASA_TRACKER_USER="${RASA_TRACKER_USER:-}" RASA_TRACKER_PASSWORD="${RASA_TRACKER_PASSWORD:-}"
 export RASA_TELEMETRY_ENABLED=false
+export LOG_LEVEL="${LOG_LEVEL:-WARNING}"  # Rasa logs every parse at DEBUG otherwise
 export RASA_CACHE_DIRECTORY="${RASA_CACHE_DIRECTORY:-$REPO_ROOT/var/rasa-cache}"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"

@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 model=$(cat var/current-model)
+endpoints=bot/endpoints.yml
+[ "$RASA_TRACKER_DIALECT" = postgresql ] && endpoints=bot/endpoints.postgres.yml
 mkdir -p var/log
 pids=()
 stop() {
@@ -18,7 +20,7 @@ SANIC_HOST=127.0.0.1 .venv-rasa/bin/python -m rasa_sdk --actions actions --port 
   > var/log/actions.log 2>&1 &
 pids+=($!)
 .venv-rasa/bin/rasa run --enable-api --auth-token "$INTERNAL_TOKEN" -i 127.0.0.1 --port "$RASA_PORT" \
-  --model "$model" --endpoints bot/endpoints.yml --credentials bot/credentials.yml --quiet \
+  --model "$model" --endpoints "$endpoints" --credentials bot/credentials.yml --quiet \
   > var/log/rasa.log 2>&1 &
 pids+=($!)
 .venv/bin/uvicorn api.main:create_app --factory --host "$API_HOST" --port "$API_PORT" --no-access-log \

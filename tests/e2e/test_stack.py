@@ -17,7 +17,7 @@ CATALOGS = Catalogs(REPO_ROOT / "locales")
 GREETINGS = {
     "ja": "こんにちは！",
     "en": "Hello there!",
-    "vi": "Xin chào bạn nhé",
+    "vi": "Xin chào bạn",
     "ne": "नमस्ते, हजुर",
     "pt": "Olá, tudo bem?",
 }
