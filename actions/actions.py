@@ -27,6 +27,19 @@ def relay_replies(dispatcher: CollectingDispatcher, replies: list[dict[str, Any]
             dispatcher.utter_message(text=text, buttons=buttons)
 
 
+async def ask_api(
+    api: ApiClient, dispatcher: CollectingDispatcher, path: str, body: dict[str, Any], fallback: str
+) -> None:
+    """Call the api and relay its rendered replies; when it fails, the `fallback` response apologises."""
+    try:
+        answer = await api.post(path, body)
+    except ApiError as exc:
+        log.error("api call %s failed: %s", path.split("/")[3], exc)
+        dispatcher.utter_message(response=fallback)
+        return
+    relay_replies(dispatcher, [r for r in answer.get("replies") or [] if isinstance(r, dict)])
+
+
 class ActionAnswerGuidance(Action):
     """ask_guidance and the answer buttons (ask_topic, more_detail, feedback).
 
@@ -57,13 +70,7 @@ class ActionAnswerGuidance(Action):
             "entities": entities,
             "intent_confidence": intent.get("confidence"),
         }
-        try:
-            answer = await self.api.post("/internal/v1/guidance/answer", body)
-        except ApiError as exc:
-            log.error("guidance answer failed: %s", exc)
-            dispatcher.utter_message(response="utter_guidance_unavailable")
-            return []
-        relay_replies(dispatcher, [r for r in answer.get("replies") or [] if isinstance(r, dict)])
+        await ask_api(self.api, dispatcher, "/internal/v1/guidance/answer", body, "utter_guidance_unavailable")
         return []
 
 
@@ -89,11 +96,6 @@ class ActionRequestHuman(Action):
             if isinstance(event, dict) and event.get("event") == "user"
         ]
         body = {"reason": "request_human", "intents": [i for i in intents if i and i != "None"][-5:]}
-        try:
-            answer = await self.api.post(f"/internal/v1/conversations/{tracker.sender_id}/handoff", body)
-        except ApiError as exc:
-            log.error("handoff failed: %s", exc)
-            dispatcher.utter_message(response="utter_human_unavailable")
-            return []
-        relay_replies(dispatcher, [r for r in answer.get("replies") or [] if isinstance(r, dict)])
+        path = f"/internal/v1/conversations/{tracker.sender_id}/handoff"
+        await ask_api(self.api, dispatcher, path, body, "utter_human_unavailable")
         return []
