@@ -2,7 +2,7 @@
 # Debian's Chromium and Noto fonts for the browser tests (Playwright drives /usr/bin/chromium; we
 # never download a browser). Installs only when missing and when apt-get can run as root.
 set -euo pipefail
-if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -i "Noto Sans CJK" > /dev/null; then
   exit 0
 fi
 if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then

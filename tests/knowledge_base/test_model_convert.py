@@ -1,5 +1,5 @@
-"""Conversion checks. The heavy ones use the converted model under var/models (the Makefile builds it
-before tests) and skip, saying why, when it is not there."""
+"""Conversion checks. The heavy ones use the converted model (EMBEDDING_MODEL, else var/models), which
+`make test` builds first; without it they fail and say how to build it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from knowledge_base.e5bin import dequantise_q4
-from knowledge_base.model_convert import DEFAULT_MODEL_DIR, ONNX_INT8, check_manifest, convert, sha256_file
+from knowledge_base.embedder import model_dir as embedder_model_dir
+from knowledge_base.model_convert import ONNX_INT8, check_manifest, convert, sha256_file
 
 SENTENCES = [
     "How do I renew my residence card before it expires?",
@@ -33,9 +34,10 @@ def test_dequantise_q4_block_layout() -> None:
 
 @pytest.fixture(scope="module")
 def model_dir() -> Path:
-    if check_manifest(DEFAULT_MODEL_DIR) is None:
-        pytest.skip(f"converted model not built in {DEFAULT_MODEL_DIR}: run `python -m knowledge_base convert-model`")
-    return DEFAULT_MODEL_DIR
+    folder = embedder_model_dir()
+    if check_manifest(folder) is None:
+        pytest.fail(f"converted model not built in {folder}: run `make model`")
+    return folder
 
 
 def test_rerun_is_a_no_op_and_hashes_match(model_dir: Path) -> None:
