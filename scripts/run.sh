@@ -8,13 +8,13 @@ endpoints=bot/endpoints.yml
 [ "$RASA_TRACKER_DIALECT" = postgresql ] && endpoints=bot/endpoints.postgres.yml
 mkdir -p var/log
 pids=()
-stop() {
-  trap - INT TERM EXIT
-  echo; echo "run: stopping"
+cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
-trap stop INT TERM EXIT
+trap cleanup EXIT
+# Ctrl-C (or a TERM from a supervisor) is the normal way to stop: exit 0, and EXIT cleans up.
+trap 'echo; echo "run: stopping"; exit 0' INT TERM
 
 SANIC_HOST=127.0.0.1 .venv-rasa/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" --quiet \
   > var/log/actions.log 2>&1 &
