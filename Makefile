@@ -7,7 +7,7 @@ VENV_RASA := .venv-rasa
 PY := $(VENV)/bin/python
 ENV := source scripts/env.sh &&
 
-.PHONY: help setup venvs model index train run test lint typecheck test-api test-actions test-rasa test-e2e eval bench clean
+.PHONY: help setup venvs fonts model index train run test lint typecheck test-api test-actions test-rasa test-e2e eval bench clean
 
 help:
 	@echo "make run    start api (8000), Rasa (5005) and actions (5055) on SQLite; Ctrl-C stops"
@@ -16,10 +16,14 @@ help:
 	@echo "make eval   intent accuracy and language identification per language; retrieval hit@k"
 	@echo "make bench  latency, throughput and memory figures"
 
-setup: venvs model index train
+setup: venvs fonts model index train
 
 venvs:
 	@scripts/setup-venvs.sh
+
+# Noto fonts embedded in credential-evaluation statement PDFs (Debian packages; see the script).
+fonts:
+	@scripts/ensure-fonts.sh
 
 model: venvs
 	@$(ENV) $(PY) -m knowledge_base convert-model --out "$$EMBEDDING_MODEL"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Collection, Mapping
+from typing import Any, Optional
 
 import aiohttp
 
@@ -11,7 +12,16 @@ DEFAULT_TIMEOUT_SECONDS = 8.0
 
 
 class ApiError(Exception):
-    """The api did not answer usably; the action falls back to a polite message."""
+    """The api did not answer usably; the action falls back to a polite message.
+
+    `status` is the HTTP status when the api answered (None when it could not be reached), and
+    `detail` its JSON body's "detail" (a 422 names the field), so callers can tell a retry from a bug.
+    """
+
+    def __init__(self, message: str, status: Optional[int] = None, detail: Any = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.detail = detail
 
 
 class ApiClient:
@@ -20,18 +30,32 @@ class ApiClient:
         self.token = token if token is not None else os.environ.get("INTERNAL_TOKEN", "")
         self.timeout = aiohttp.ClientTimeout(total=timeout or DEFAULT_TIMEOUT_SECONDS)
 
-    async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {self.token}"}
+    async def post(
+        self,
+        path: str,
+        body: dict[str, Any],
+        headers: Optional[Mapping[str, str]] = None,
+        expect: Collection[int] = (200,),
+    ) -> dict[str, Any]:
+        sent = {"Authorization": f"Bearer {self.token}", **(headers or {})}
         try:
             async with (
                 aiohttp.ClientSession(timeout=self.timeout) as session,
-                session.post(self.base_url + path, json=body, headers=headers) as response,
+                session.post(self.base_url + path, json=body, headers=sent) as response,
             ):
-                if response.status != 200:
-                    raise ApiError(f"{path} answered {response.status}")
+                if response.status not in expect:
+                    raise ApiError(f"{path} answered {response.status}", response.status, await _detail(response))
                 data = await response.json()
         except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
             raise ApiError(str(exc)) from exc
         if not isinstance(data, dict):
             raise ApiError(f"{path} answered a non-object")
         return data
+
+
+async def _detail(response: aiohttp.ClientResponse) -> Any:
+    try:
+        data = await response.json()
+    except (aiohttp.ClientError, ValueError):
+        return None
+    return data.get("detail") if isinstance(data, dict) else None

@@ -2,7 +2,8 @@
 
 Sync request handlers publish; async WebSocket handlers consume. Within one process, events move
 through asyncio queues on the app's event loop (thread-safe hand-over). With several api workers,
-REDIS_URL adds fan-out (the advisor issue extends this).
+a relay (api/fanout.py, when REDIS_URL is set) carries every event to every process, and each
+process delivers it to its own subscribers.
 """
 
 from __future__ import annotations
@@ -10,19 +11,41 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 QUEUE_LIMIT = 100
 
 
+class Relay(Protocol):
+    def publish(self, topic: str, event: dict[str, Any]) -> bool: ...
+
+    async def start(self, deliver: Callable[[str, dict[str, Any]], None]) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    def health(self) -> str: ...
+
+
 class Broadcaster:
-    def __init__(self) -> None:
+    def __init__(self, relay: Relay | None = None) -> None:
         self._subscribers: dict[str, set[asyncio.Queue[dict[str, Any]]]] = defaultdict(set)
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.relay = relay
 
     def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
+
+    async def start(self) -> None:
+        """Bind to the running loop and start listening to the relay (the app's lifespan calls this)."""
+        self.bind_loop(asyncio.get_running_loop())
+        if self.relay is not None:
+            await self.relay.start(self._deliver)
+
+    async def stop(self) -> None:
+        if self.relay is not None:
+            await self.relay.stop()
 
     def subscribe(self, topic: str) -> asyncio.Queue[dict[str, Any]]:
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=QUEUE_LIMIT)
@@ -37,7 +60,13 @@ class Broadcaster:
                 del self._subscribers[topic]
 
     def publish(self, topic: str, event: dict[str, Any]) -> None:
-        """Deliver `event` to every subscriber of `topic`; callable from any thread."""
+        """Deliver `event` to every subscriber of `topic`, in every process; callable from any thread."""
+        if self.relay is not None and self.relay.publish(topic, event):
+            return  # the relay hands it back to this process's listener, as to every other process
+        self.deliver_local(topic, event)
+
+    def deliver_local(self, topic: str, event: dict[str, Any]) -> None:
+        """Deliver to this process's subscribers only; callable from any thread."""
         if not self._subscribers.get(topic) or self._loop is None:
             return
         try:

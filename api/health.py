@@ -1,4 +1,7 @@
-"""GET /healthz: 200 when every configured component answers, 503 naming the ones that do not."""
+"""GET /healthz: 200 when every configured component answers, 503 naming the ones that do not.
+
+Redis, when REDIS_URL is set, is always reported; by itself its outage is "degraded" (still 200).
+"""
 
 from __future__ import annotations
 
@@ -35,6 +38,11 @@ def _index(request: Request) -> str:
     return "ok" if request.app.state.knowledge.ready() else "unavailable"
 
 
+def _redis(request: Request) -> str:
+    relay = request.app.state.broadcaster.relay
+    return "unavailable" if relay is None else str(relay.health())
+
+
 @router.get("/healthz")
 def healthz(request: Request, settings: Annotated[Settings, Depends(get_settings_dep)]) -> JSONResponse:
     checks: dict[str, Any] = {
@@ -42,10 +50,24 @@ def healthz(request: Request, settings: Annotated[Settings, Depends(get_settings
         "rasa": lambda: "ok" if request.app.state.rasa.ping() else "unavailable",
         "action_server": lambda: _http(settings.action_server_url.rstrip("/") + "/health"),
         "index": lambda: _index(request),
+        "redis": lambda: _redis(request),
     }
     components = {name: checks[name]() for name in settings.health_components if name in checks}
-    broken = sorted(name for name, state in components.items() if state != "ok")
-    body: dict[str, Any] = {"status": "ok" if not broken else "unavailable", "components": components}
+    # A channel without its settings is off by choice: listed as "disabled", never as broken.
+    components.update(request.app.state.channels.health())
+    broken = sorted(name for name, state in components.items() if state not in ("ok", "disabled"))
+    degraded: list[str] = []
+    relay = request.app.state.broadcaster.relay
+    if relay is not None and "redis" not in components:
+        # Configured Redis is reported, but its outage only degrades the service: messages are
+        # stored and answered, live events stay within each worker. List "redis" in
+        # HEALTH_COMPONENTS to make it count as broken (503) instead.
+        components["redis"] = relay.health()
+        degraded = [] if components["redis"] == "ok" else ["redis"]
+    status = "unavailable" if broken else "degraded" if degraded else "ok"
+    body: dict[str, Any] = {"status": status, "components": components}
     if broken:
         body["broken"] = broken
+    if degraded:
+        body["degraded"] = degraded
     return JSONResponse(body, status_code=503 if broken else 200)

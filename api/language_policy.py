@@ -6,6 +6,7 @@ An explicit choice (language menu, widget locale switch) is never overridden by 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from api.db.models import LanguageSource
@@ -15,6 +16,10 @@ from knowledge_base.language import DEFAULT_LANGUAGE, Detection, detect, normali
 # a script only one of our languages uses, or a longer Latin text the model is sure about.
 STRONG_CONFIDENCE = 0.9
 STRONG_MIN_WORDS = 5  # Latin script: a sentence, not a phrase (measured by scripts/eval_language_id.py)
+# Short katakana on its own is a loanword or a name ("ネパール", "ベトナム", "エンジニア"), which people
+# writing any language type into a form; it is not a sentence in Japanese.
+KATAKANA_ONLY = re.compile(r"^[\u30a0-\u30ff\u31f0-\u31ff\uff65-\uff9f\s]+$")
+SHORT_KATAKANA_CHARS = 10
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,8 @@ def is_strong(detection: Detection, text: str) -> bool:
     if detection.language is None:
         return False
     if detection.method == "script" and detection.confidence >= 1.0:
-        return True
+        stripped = text.strip()
+        return not (KATAKANA_ONLY.match(stripped) and len(stripped) <= SHORT_KATAKANA_CHARS)
     return detection.confidence >= STRONG_CONFIDENCE and len(text.split()) >= STRONG_MIN_WORDS
 
 

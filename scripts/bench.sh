@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Performance figures, printed (never asserted): chat latency through the whole stack, knowledge search.
+# Performance figures, printed (never asserted): chat latency through the whole stack, knowledge search,
+# credential-evaluation lookups.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 echo "== chat (whole stack on spare ports)"
 scripts/e2e.sh .venv/bin/python scripts/bench_chat.py
+echo "== LINE and Telegram webhooks (whole stack, fake platforms)"
+scripts/e2e.sh .venv/bin/python scripts/bench_channels.py
 echo "== knowledge base"
 .venv/bin/python -m knowledge_base bench
+echo "== credential evaluation (evaluator's filtered list, status lookup; FCE_BENCH_CASES cases, default 10,000)"
+.venv/bin/python scripts/bench_fce.py "${FCE_BENCH_CASES:-10000}"

@@ -2,7 +2,7 @@
 print p95 latencies of the evaluator's filtered case list and of an applicant's status lookup.
 
     .venv/bin/python scripts/bench_fce.py            # 10,000 cases
-    FCE_BENCH_CASES=100000 .venv/bin/python scripts/bench_fce.py
+    .venv/bin/python scripts/bench_fce.py 100000     # or FCE_BENCH_CASES=100000
 
 Figures are printed, never asserted: these machines are shared and noisy. Every case gets the same
 access code, hashed once with the real argon2 parameters, so creating 100,000 cases does not mean
@@ -11,6 +11,7 @@ access code, hashed once with the real argon2 parameters, so creating 100,000 ca
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import statistics
@@ -29,11 +30,13 @@ from api.db.session import Database
 from api.fce import access
 from api.fce.comparability import load_comparability
 from api.fce.config import FceSettings
+from api.fce.deps import Fce
+from api.fce.evaluator_api import case_list
 from api.fce.schemas import CredentialIn, WebApplication
 from api.fce.service import CaseService
 from api.fce.workflow import Status
 
-CASES = int(os.environ.get("FCE_BENCH_CASES", "10000"))
+DEFAULT_CASES = int(os.environ.get("FCE_BENCH_CASES", "10000"))
 QUERIES = 200
 LOOKUPS = 100
 CODE = "BNCH-BNCH-BNCH"
@@ -52,7 +55,17 @@ def timed(action: Callable[[], object], runs: int) -> list[float]:
     return samples
 
 
+def positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("the case count must be at least 1")
+    return value
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("cases", nargs="?", type=positive, default=DEFAULT_CASES, help="cases to create (10,000)")
+    cases = parser.parse_args().cases
     rng = random.Random(7)  # noqa: S311 - a fixed seed makes runs comparable; nothing secret here
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.db"
@@ -67,7 +80,7 @@ def main() -> None:
 
         start = time.perf_counter()
         references = []
-        for index in range(CASES):
+        for index in range(cases):
             country = data.countries[countries[index % len(countries)]]
             credential = country.credentials[index % len(country.credentials)]
             application = WebApplication(
@@ -105,12 +118,17 @@ def main() -> None:
             )
             connection.execute(text("ANALYZE"))
 
+        fce = Fce(settings, data, service)
+
         def filtered_list() -> None:
-            service.list_cases(
-                status=Status(rng.choice(statuses)),
-                country=rng.choice(countries),
-                older_than_days=rng.choice([None, 30, 365]),
-                page=rng.randint(1, 3),
+            # What GET /api/v1/evaluator/cases runs after authentication (list, count, ages).
+            case_list(
+                fce,
+                Status(rng.choice(statuses)),
+                rng.choice(countries),
+                rng.choice([None, 30, 365]),
+                rng.randint(1, 3),
+                50,
             )
 
         def status_lookup() -> None:
@@ -118,7 +136,7 @@ def main() -> None:
             service.status_view(case_id)
 
         def status_view_only() -> None:
-            service.status_view(rng.randint(1, CASES))
+            service.status_view(rng.randint(1, cases))
 
         list_samples = timed(filtered_list, QUERIES)
         lookup_samples = timed(status_lookup, LOOKUPS)
@@ -126,8 +144,8 @@ def main() -> None:
         size_mb = os.path.getsize(f"{folder}/bench.db") / 1e6
         db.dispose()
 
-    each = created / CASES * 1000
-    print(f"cases created through CaseService.create_case: {CASES:,} in {created:.1f}s ({each:.2f} ms each)")
+    each = created / cases * 1000
+    print(f"cases created through CaseService.create_case: {cases:,} in {created:.1f}s ({each:.2f} ms each)")
     print(f"database file: {size_mb:.1f} MB (SQLite)")
     print(f"filtered case list (status + country + age, page of 50): p95 {p95(list_samples):.1f} ms over {QUERIES}")
     print(f"status lookup (lock check, argon2 verify, timeline): p95 {p95(lookup_samples):.1f} ms over {LOOKUPS}")

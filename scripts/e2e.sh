@@ -7,6 +7,12 @@ export API_PORT="${E2E_API_PORT:-18000}" RASA_PORT="${E2E_RASA_PORT:-15005}" ACT
 rm -rf var/e2e && mkdir -p var/e2e
 export DATABASE_URL="sqlite:///$PWD/var/e2e/kakehashi.db" RASA_TRACKER_DB="$PWD/var/e2e/rasa-tracker.db"
 unset API_URL RASA_URL ACTION_SERVER_URL
+# LINE and Telegram on, talking to fake platforms that the tests (and the bench) start on these ports.
+export E2E_LINE_PORT="${E2E_LINE_PORT:-18091}" E2E_TELEGRAM_PORT="${E2E_TELEGRAM_PORT:-18092}"
+export LINE_CHANNEL_SECRET="e2e-line-secret-$RANDOM" LINE_CHANNEL_ACCESS_TOKEN="e2e-line-token"
+export LINE_API_BASE="http://127.0.0.1:$E2E_LINE_PORT"
+export TELEGRAM_BOT_TOKEN="1000:e2e-telegram-token" TELEGRAM_WEBHOOK_SECRET="e2e-telegram-secret-$RANDOM"
+export TELEGRAM_API_BASE="http://127.0.0.1:$E2E_TELEGRAM_PORT"
 source scripts/env.sh
 
 scripts/run.sh > var/e2e/run.log 2>&1 &

@@ -57,3 +57,10 @@ def test_database_and_redis_configured_for_the_app() -> None:
     assert env["DATABASE_URL"].startswith("postgresql://")
     assert env["REDIS_URL"].startswith("redis://")
     assert env["RASA_TRACKER_DIALECT"] == "postgresql"
+
+
+def test_channel_secrets_come_from_the_environment_only() -> None:
+    environment = COMPOSE["x-app"]["environment"]
+    for name in ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET"):
+        # "${NAME:-}": passed through when set, empty (channel off) otherwise; never a value in the file.
+        assert environment[name] == "${" + name + ":-}", name

@@ -19,7 +19,7 @@ CANNED = ("greeting", "checking", "documents", "office_hours", "closing")
 Lang = Annotated[str | None, Query(max_length=8)]
 
 
-def _user(request: Request) -> User | None:
+def _user(request: Request, roles: tuple[str, ...] = (Role.ADVISOR.value, Role.ADMIN.value)) -> User | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
@@ -27,7 +27,7 @@ def _user(request: Request) -> User | None:
         user = load_user(request.app.state.db, request.app.state.signer, token)
     except HTTPException:
         return None
-    return user if user.role in (Role.ADVISOR.value, Role.ADMIN.value) else None
+    return user if user.role in roles else None
 
 
 def _language(lang: str | None, user: User | None) -> str:
@@ -68,7 +68,10 @@ def login_page(request: Request, lang: Lang = None) -> Response:
 def queue_page(request: Request, lang: Lang = None) -> Response:
     user = _user(request)
     if user is None:
-        return RedirectResponse("/console/login", status_code=303)
+        # Evaluators work on credential cases (api/fce/console_pages.py), not on the chat queue.
+        evaluator = _user(request, (Role.EVALUATOR.value,))
+        query = f"?lang={lang}" if lang in LANGUAGES else ""
+        return RedirectResponse(("/console/cases" if evaluator else "/console/login") + query, status_code=303)
     return _render(request, "queue.html", _language(lang, user), {"user": user})
 
 

@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 
 from api.advisors import states
 from api.advisors.audit import audit
+from api.advisors.away import AwayAnswers
 from api.advisors.hours import OfficeHours
 from api.advisors.models import AdvisorNote, Handoff, OwnershipEvent, Role, User
+from api.advisors.queue import positions, waiting_order
 from api.advisors.states import ADVISOR, BOT, CLOSED, WAITING, Actor
 from api.auth.config import AuthSettings
 from api.broadcast import Broadcaster
@@ -68,12 +70,11 @@ class AdvisorService:
         self.conversations = conversations
         self.settings = settings
         self.hours = OfficeHours(settings.office_hours)
-        # Outbound adapters for channels that cannot read the history themselves (LINE, Telegram):
-        # channel name -> callable(conversation_id, message dict). The widget needs none.
-        self.outbound: dict[str, Callable[[str, dict[str, Any]], None]] = {}
         conversations.local_intents["cancel_handoff"] = self._cancel_intent
         conversations.local_intents["rate"] = self._rate_intent
         conversations.on_held_message = self._held_message
+        # Knowledge answers while a left message waits (api/advisors/away.py); the app sets it.
+        self.away: AwayAnswers | None = None
 
     def t(self, key: str, language: str, **params: Any) -> str:
         return self.catalogs.gettext(key, language, **params)
@@ -118,20 +119,8 @@ class AdvisorService:
             )
             session.add(handoff)
             session.flush()
-            position = int(
-                session.scalar(
-                    select(func.count())
-                    .select_from(Handoff)
-                    .join(Conversation, Conversation.id == Handoff.conversation_id)
-                    .where(
-                        Conversation.state == WAITING,
-                        Handoff.ended_at.is_(None),
-                        Handoff.claimed_at.is_(None),
-                        Handoff.requested_at <= now,
-                    )
-                )
-                or 1
-            )
+            # The same order as the console's queue and the live "queue" events.
+            position = positions(session).get(conversation_id, 1)
             event = self._queue_entry(session, conversation, handoff, now)
         hours = self.hours.describe(language)
         cancel = [{"title": self.t("handoff.button_cancel", language), "payload": "/cancel_handoff"}]
@@ -141,6 +130,7 @@ class AdvisorService:
             text = self.t("handoff.leave_message", language, hours=hours)
         self.broadcaster.publish(topic_for(conversation_id), {"type": "state", "state": WAITING})
         self.broadcaster.publish(ADVISORS_TOPIC, {"type": "waiting", "conversation": event})
+        self._announce_queue()
         return WAITING, [Reply(text=text, buttons=cancel)]
 
     def _cancel_intent(self, conversation_id: str, entities: dict[str, Any]) -> list[Reply]:
@@ -155,6 +145,7 @@ class AdvisorService:
             states.transition(session, conversation_id, BOT, Actor("user"), "user cancelled")
             self._end(session, conversation_id, "cancelled")
         self._announce_state(conversation_id, BOT)
+        self._announce_queue()
         return [Reply(text=self.t("handoff.cancelled", language))]
 
     def _rate_intent(self, conversation_id: str, entities: dict[str, Any]) -> list[Reply]:
@@ -177,12 +168,14 @@ class AdvisorService:
                 handoff.rating = score
         return [Reply(text=self.t("handoff.rate_thanks", language))]
 
-    def _held_message(self, conversation_id: str, message: dict[str, Any]) -> None:
-        """A user message while a person owns the conversation: straight to the consoles."""
+    def _held_message(self, conversation_id: str, message: dict[str, Any], payload: str | None = None) -> list[Reply]:
+        """A user message while a person owns the conversation: straight to the consoles. With
+        nobody there (a left message still waiting), the bot may answer it meanwhile (away.py)."""
         with self.db.session() as session:
             conversation = session.get(Conversation, conversation_id)
             handoff = current_handoff(session, conversation_id)
             state = conversation.state if conversation else None
+            away = state == WAITING and handoff is not None and handoff.left_message
         self.broadcaster.publish(
             ADVISORS_TOPIC,
             {
@@ -193,6 +186,9 @@ class AdvisorService:
                 "message": message,
             },
         )
+        if not away or self.away is None:
+            return []
+        return self.away.reply(conversation_id, message, payload)
 
     # -- the advisor's side ---------------------------------------------------------------------
 
@@ -205,8 +201,9 @@ class AdvisorService:
                 handoff = current_handoff(session, conversation.id)
                 if handoff is not None:
                     entries.append(self._queue_entry(session, conversation, handoff, now))
-            # Messages left outside hours first, then oldest first.
-            entries.sort(key=lambda e: (not e["left_message"], -e["waiting_seconds"]))
+            # Messages left outside hours first, then oldest first (api/advisors/queue.py).
+            order = {cid: n for n, cid in enumerate(waiting_order(session))}
+            entries.sort(key=lambda e: order.get(e["id"], len(order)))
             mine_query = select(Conversation).where(Conversation.state == ADVISOR)
             mine = []
             for conversation in session.scalars(mine_query).all():
@@ -292,6 +289,7 @@ class AdvisorService:
             conversation_id, language, self.t("handoff.advisor_joined", language, name=user.display_name)
         )
         self._announce_state(conversation_id, ADVISOR, advisor_id=user.id)
+        self._announce_queue()
         return {"id": conversation_id, "state": ADVISOR, "advisor_id": user.id}
 
     def send(self, user: User, conversation_id: str, text: str) -> dict[str, Any]:
@@ -320,15 +318,15 @@ class AdvisorService:
             session.flush()
             stored = message_dict(message)
             audit(session, user.id, "message", conversation_id, {"message_id": message.id})
-            channel = conversation.channel
+            # The same outbound path as the bot's replies: LINE and Telegram get it from the outbox.
+            outbound = self.conversations.queue_outbound(session, conversation, [message])
+        if outbound is not None:
+            outbound.wake()
         self.broadcaster.publish(topic_for(conversation_id), {"type": "message", "message": stored})
         self.broadcaster.publish(
             ADVISORS_TOPIC,
             {"type": "advisor_message", "conversation_id": conversation_id, "advisor_id": user.id, "message": stored},
         )
-        sender = self.outbound.get(channel)
-        if sender is not None:
-            sender(conversation_id, stored)
         return stored
 
     def handback(self, user: User, conversation_id: str) -> dict[str, Any]:
@@ -386,6 +384,7 @@ class AdvisorService:
         self._system_message(conversation_id, language, self.t("handoff.transferred", language))
         self.broadcaster.publish(topic_for(conversation_id), {"type": "state", "state": WAITING})
         self.broadcaster.publish(ADVISORS_TOPIC, {"type": "waiting", "conversation": event})
+        self._announce_queue()
         return {"id": conversation_id, "state": WAITING, "transfer_to_id": advisor_id}
 
     def add_note(self, user: User, conversation_id: str, text: str) -> dict[str, Any]:
@@ -508,6 +507,20 @@ class AdvisorService:
         self, conversation_id: str, language: str, text: str, buttons: list[dict[str, str]] | None = None
     ) -> None:
         self.conversations.store_system_message(conversation_id, language, Reply(text=text, buttons=buttons or []))
+
+    def position(self, conversation_id: str) -> int | None:
+        """The conversation's place in the queue (1 = next), or None when it is not waiting."""
+        with self.db.session() as session:
+            return positions(session).get(conversation_id)
+
+    def _announce_queue(self) -> None:
+        """Tell every waiting conversation its place after the queue changed. Every one, not just
+        those that moved: a process cannot know what another worker last told a widget, and the
+        queue is short."""
+        with self.db.session() as session:
+            order = waiting_order(session)
+        for position, conversation_id in enumerate(order, start=1):
+            self.broadcaster.publish(topic_for(conversation_id), {"type": "queue", "position": position})
 
     def _announce_state(self, conversation_id: str, state: str, advisor_id: int | None = None) -> None:
         self.broadcaster.publish(topic_for(conversation_id), {"type": "state", "state": state})

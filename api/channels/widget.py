@@ -10,6 +10,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, WebSocket, WebSocketDisconnect, status
 from pydantic import BaseModel, Field
 
+from api.advisors.internal import get_advisors
+from api.advisors.service import AdvisorService
 from api.conversations.service import (
     MAX_PAYLOAD_CHARS,
     ConversationNotFound,
@@ -103,11 +105,14 @@ def post_message(
 def get_messages(
     conversation: Annotated[Conversation, Depends(widget_conversation)],
     service: Annotated[ConversationService, Depends(get_conversations)],
+    advisors: Annotated[AdvisorService, Depends(get_advisors)],
 ) -> dict[str, Any]:
     return {
         "conversation_id": conversation.id,
         "language": conversation.language,
         "state": conversation.state,
+        # The place in the advisors' queue while waiting (1 = next), else null; "queue" events update it.
+        "position": advisors.position(conversation.id) if conversation.state == "waiting" else None,
         "messages": service.history(conversation.id),
     }
 
@@ -137,7 +142,13 @@ async def conversation_events(websocket: WebSocket, conversation_id: str) -> Non
         return
 
     queue = broadcaster.subscribe(topic_for(conversation_id))
-    await websocket.send_json({"type": "ready", "state": conversation.state, "language": conversation.language})
+    # The queue place is read after subscribing, so no "queue" event can fall between the two.
+    position = None
+    if conversation.state == "waiting":
+        position = await asyncio.to_thread(websocket.app.state.advisors.position, conversation_id)
+    await websocket.send_json(
+        {"type": "ready", "state": conversation.state, "language": conversation.language, "position": position}
+    )
 
     async def forward() -> None:
         while True:

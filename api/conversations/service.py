@@ -14,9 +14,10 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from api import language_policy
 from api.advisors.states import Actor, move_locked
@@ -33,6 +34,14 @@ log = logging.getLogger(__name__)
 # becomes one (see `as_rasa_text`).
 PAYLOAD_PATTERN = re.compile(r"^/([a-z_]{1,64})(\{.{0,400}\})?$", re.DOTALL)
 MAX_PAYLOAD_CHARS = 512
+
+
+class Outbound(Protocol):
+    """A channel's sending side (see api/channels): queues stored messages, then wakes its worker."""
+
+    def enqueue(self, session: Session, conversation: Conversation, messages: list[Message]) -> None: ...
+
+    def wake(self) -> None: ...
 
 
 class ConversationNotFound(Exception):
@@ -113,8 +122,21 @@ class ConversationService:
         # Payload intents the api answers itself, never Rasa (the handoff feature registers
         # cancel_handoff and rate): they must work while a person owns or has closed the conversation.
         self.local_intents: dict[str, Callable[[str, dict[str, Any]], list[Reply]]] = {}
-        # Called with each user message stored while someone other than the bot owns the conversation.
-        self.on_held_message: Callable[[str, dict[str, Any]], None] | None = None
+        # Called with each user message stored while someone other than the bot owns the conversation,
+        # and its button payload if any; returns what the api answers meanwhile (usually nothing).
+        self.on_held_message: Callable[[str, dict[str, Any], str | None], list[Reply]] | None = None
+        # Channels that cannot read the history themselves (LINE, Telegram): every message stored
+        # for their users is queued for sending in the same transaction. The widget needs none.
+        self.outbound: dict[str, Outbound] = {}
+
+    def queue_outbound(self, session: Session, conversation: Conversation, messages: list[Message]) -> Outbound | None:
+        """Queue `messages` for the conversation's channel, inside the caller's transaction; the caller
+        wakes the returned sender once that transaction has committed."""
+        outbound = self.outbound.get(conversation.channel)
+        if outbound is None or not messages:
+            return None
+        outbound.enqueue(session, conversation, messages)
+        return outbound
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -221,9 +243,14 @@ class ConversationService:
 
         if state != ConversationState.BOT.value:
             # Someone else owns the conversation: the message waits for them, Rasa never sees it.
+            # The hook may still answer (knowledge answers while nobody is there); the message itself
+            # stays queued for the advisors, and the state does not change.
+            held: list[Reply] = []
             if self.on_held_message is not None:
-                self.on_held_message(conversation_id, stored)
-            return MessageOutcome(language, state)
+                held = self.on_held_message(conversation_id, stored, payload)
+            if held:
+                self._store_replies(conversation_id, language, held)
+            return MessageOutcome(language, state, held)
 
         try:
             if mirrored != language:
@@ -250,9 +277,11 @@ class ConversationService:
         # A custom action may have handed the conversation to a person while Rasa answered.
         return MessageOutcome(language, self.get(conversation_id).state, replies)
 
-    def store_system_message(self, conversation_id: str, language: str, reply: Reply) -> None:
-        """A notice from the api itself (handoff, rating request): stored, then pushed live."""
-        self._store_replies(conversation_id, language, [reply], role=MessageRole.SYSTEM)
+    def store_system_message(self, conversation_id: str, language: str, reply: Reply | list[Reply]) -> None:
+        """A notice from the api itself (handoff, rating request): stored, then pushed live and to the
+        user's channel. Several replies given together leave together."""
+        replies = reply if isinstance(reply, list) else [reply]
+        self._store_replies(conversation_id, language, replies, role=MessageRole.SYSTEM)
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -297,6 +326,7 @@ class ConversationService:
     ) -> None:
         """Store the replies and the answered message's new status in one transaction."""
         events = []
+        stored: list[Message] = []
         with self.db.session() as session:
             conversation = session.get(Conversation, conversation_id)
             if conversation is None:
@@ -318,6 +348,10 @@ class ConversationService:
                 )
                 session.add(message)
                 session.flush()
+                stored.append(message)
                 events.append(message_dict(message))
+            outbound = self.queue_outbound(session, conversation, stored)
+        if outbound is not None:
+            outbound.wake()
         for event in events:
             self.broadcaster.publish(topic_for(conversation_id), {"type": "message", "message": event})

@@ -16,6 +16,9 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default=f"sqlite:///{REPO_ROOT / 'var' / 'kakehashi.db'}")
     redis_url: str | None = None
+    # Redis pub/sub channels ignore the database number in REDIS_URL, so deployments sharing one
+    # Redis keep apart by prefix.
+    redis_prefix: str = "kakehashi:"
     rasa_url: str = "http://127.0.0.1:5005"
     action_server_url: str = "http://127.0.0.1:5055"
     rasa_timeout_seconds: float = 10.0
@@ -29,6 +32,8 @@ class Settings(BaseSettings):
     max_message_chars: int = 2000
     default_language: str = "en"
     public_base_url: str = "http://127.0.0.1:8000"
+    # Start the LINE/Telegram inbox and outbox workers with the app (tests drive them by hand).
+    channel_workers: bool = True
     # Components /healthz checks; tests and single-process deployments can narrow it.
     health_components: tuple[str, ...] = ("database", "rasa", "action_server", "index")
 

@@ -115,4 +115,5 @@ class Answer(Base):
 
 # Feature tables register on the same Base so Alembic and the migration test see them.
 from api.advisors import models as _advisor_models  # noqa: E402,F401
+from api.channels import models as _channel_models  # noqa: E402,F401
 from api.fce import models as _fce_models  # noqa: E402,F401

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import re
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Request, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from api.fce import guards
+from api.fce import fonts, guards
 from api.fce.config import FceSettings
-from api.fce.deps import CatalogsDep, Fce, FceDep, client_ip, field_error, request_language
+from api.fce.deps import CatalogsDep, EvaluationsDep, Fce, FceDep, client_ip, field_error, request_language
 from api.fce.documents import DocumentRejected
+from api.fce.downloads import statement_response
+from api.fce.evaluations import EvaluationService, NotEvaluated
 from api.fce.schemas import ApplicationBase, WebApplication
 from api.fce.service import (
     CaseClosedForDocuments,
@@ -24,8 +28,10 @@ from api.fce.service import (
     document_dict,
     iso,
 )
+from api.fce.statement import UncoveredText
 from api.i18n import Catalogs
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/fce", tags=["fce"])
 # Clients send a UUID or similar; the key also seals the replayed access code, so it must be long.
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_\-:.]{16,128}$")
@@ -85,9 +91,14 @@ def create_case(
     return created_response(created)
 
 
-def _open(fce: Fce, catalogs: Catalogs, request: Request, reference: str, code: str) -> tuple[int, str]:
-    """Rate-limit the IP, then check the code; 404 for unknown and wrong alike, 429 when locked."""
-    language = request_language(request)
+def open_case(
+    fce: Fce, catalogs: Catalogs, request: Request, reference: str, code: str, language: str | None = None
+) -> tuple[int, str]:
+    """Rate-limit the IP, then check the code; 404 for unknown and wrong alike, 429 when locked.
+
+    Refusals are worded in `language` (a web page's), else in the Accept-Language header's.
+    """
+    language = language or request_language(request)
     s = fce.settings
     try:
         fce.cases.rate_limit("access", client_ip(request), s.ip_status_limit, s.ip_status_window_seconds)
@@ -101,11 +112,18 @@ def _open(fce: Fce, catalogs: Catalogs, request: Request, reference: str, code: 
         raise limited(catalogs, language, error, "fce.api.locked") from None
 
 
+def timeline_entry(status_: str, at: datetime, message: str | None) -> dict[str, Any]:
+    entry: dict[str, Any] = {"status": status_, "at": iso(at)}
+    if message:
+        entry["message"] = message  # what the evaluator asked or explained; internal reasons stay internal
+    return entry
+
+
 @router.get("/cases/{reference}")
 def case_status(
     reference: str, request: Request, fce: FceDep, catalogs: CatalogsDep, x_access_code: AccessCode
 ) -> JSONResponse:
-    case_id, _language = _open(fce, catalogs, request, reference, x_access_code)
+    case_id, _language = open_case(fce, catalogs, request, reference, x_access_code)
     view = fce.cases.status_view(case_id)
     step = view.status
     if view.interview_path and step == "submitted":
@@ -114,18 +132,47 @@ def case_status(
         "reference": view.reference,
         "status": view.status,
         "updated_at": iso(view.updated_at),
-        "timeline": [{"status": name, "at": iso(at)} for name, at in view.timeline],
+        "timeline": [timeline_entry(name, at, message) for name, at, message in view.timeline],
         "next_step": catalogs.gettext(f"fce.next_step.{step}", view.language),
         "language": view.language,
     }
     return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
 
+@router.get("/cases/{reference}/statement")
+def download_statement(
+    reference: str,
+    request: Request,
+    fce: FceDep,
+    catalogs: CatalogsDep,
+    evaluations: EvaluationsDep,
+    x_access_code: AccessCode,
+) -> Response:
+    """The evaluation statement PDF, once the case is evaluated; same 404 and lockout as the status."""
+    case_id, language = open_case(fce, catalogs, request, reference, x_access_code)
+    return statement_for_applicant(evaluations, catalogs, case_id, language)
+
+
+def statement_for_applicant(
+    evaluations: EvaluationService, catalogs: Catalogs, case_id: int, language: str
+) -> Response:
+    try:
+        issued = evaluations.statement(case_id=case_id)
+    except NotEvaluated:
+        detail = catalogs.gettext("fce.statement.not_ready", language)
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=detail) from None
+    except (fonts.FontMissing, UncoveredText) as error:
+        log.error("fce statement cannot be rendered: %s: %s", type(error).__name__, error)
+        detail = catalogs.gettext("fce.statement.unavailable", language)
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=detail) from None
+    return statement_response(issued)
+
+
 @router.get("/cases/{reference}/documents")
 def list_documents(
     reference: str, request: Request, fce: FceDep, catalogs: CatalogsDep, x_access_code: AccessCode
 ) -> list[dict[str, Any]]:
-    case_id, _language = _open(fce, catalogs, request, reference, x_access_code)
+    case_id, _language = open_case(fce, catalogs, request, reference, x_access_code)
     return [document_dict(document) for document in fce.cases.list_documents(case_id)]
 
 
@@ -139,7 +186,7 @@ async def upload_document(
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > s.max_document_bytes + MULTIPART_OVERHEAD:
         raise _document_error(catalogs, language, 413, "fce.document.too_large", s)
-    case_id, language = await run_in_threadpool(_open, fce, catalogs, request, reference, x_access_code)
+    case_id, language = await run_in_threadpool(open_case, fce, catalogs, request, reference, x_access_code)
     try:
         await run_in_threadpool(fce.cases.check_room, case_id)
         form = await request.form(max_files=1, max_fields=4)

@@ -12,6 +12,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.core.config import REPO_ROOT
+from api.fce import fonts
 
 
 class FceSettings(BaseSettings):
@@ -35,3 +36,24 @@ class FceSettings(BaseSettings):
     ip_upload_window_seconds: int = Field(default=3600, ge=1)
     # How long a retried submission gets the original access code back.
     idempotency_replay_seconds: int = Field(default=24 * 3600, ge=1)
+    # Where the statement's Noto fonts are looked up (Debian: fonts-noto-core, fonts-noto-cjk).
+    font_dirs: tuple[Path, ...] = fonts.DEFAULT_DIRS
+
+
+class MailSettings(BaseSettings):
+    """SMTP for e-mails to applicants (SMTP_URL, SMTP_FROM). Without SMTP_URL no e-mail is sent;
+    chat notices are sent either way.
+
+    SMTP_URL is smtp://host:port (STARTTLS when the server offers it) or smtps://host:port (TLS from
+    the start), with user:password@ before the host when the server wants a login.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="SMTP_", env_file=".env", extra="ignore", populate_by_name=True)
+
+    url: str = ""
+    from_: str = Field(default="", validation_alias="SMTP_FROM")
+    timeout_seconds: float = Field(default=10.0, gt=0)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.url and self.from_)

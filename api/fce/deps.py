@@ -11,7 +11,9 @@ from fastapi import Depends, HTTPException, Request, status
 from api.db.session import Database
 from api.deps import get_catalogs, get_db
 from api.fce.comparability import ComparabilityData, load_comparability
-from api.fce.config import FceSettings
+from api.fce.config import FceSettings, MailSettings
+from api.fce.evaluations import EvaluationService
+from api.fce.notify import Notifier
 from api.fce.service import CaseService
 from api.i18n import Catalogs
 from knowledge_base.language import LANGUAGES
@@ -39,6 +41,22 @@ def get_fce(request: Request, db: Annotated[Database, Depends(get_db)]) -> Fce:
     return fce
 
 
+def get_evaluations(
+    fce: Annotated[Fce, Depends(get_fce)], catalogs: Annotated[Catalogs, Depends(get_catalogs)]
+) -> EvaluationService:
+    return EvaluationService(fce.cases, fce.data, catalogs, fce.settings.font_dirs)
+
+
+def get_notifier(request: Request, catalogs: Annotated[Catalogs, Depends(get_catalogs)]) -> Notifier:
+    """SMTP settings are read once per app (tests preset app.state.fce_mail)."""
+    mail: MailSettings | None = getattr(request.app.state, "fce_mail", None)
+    if mail is None:
+        mail = MailSettings()
+        request.app.state.fce_mail = mail
+    state = request.app.state
+    return Notifier(catalogs, state.conversations, mail, state.settings.public_base_url)
+
+
 def client_ip(request: Request) -> str:
     # Behind a proxy, uvicorn's --proxy-headers puts the real client here from X-Forwarded-For.
     return request.client.host if request.client else "unknown"
@@ -63,3 +81,5 @@ def field_error(loc: list[Any], message: str, kind: str = "value_error") -> HTTP
 
 FceDep = Annotated[Fce, Depends(get_fce)]
 CatalogsDep = Annotated[Catalogs, Depends(get_catalogs)]
+EvaluationsDep = Annotated[EvaluationService, Depends(get_evaluations)]
+NotifierDep = Annotated[Notifier, Depends(get_notifier)]

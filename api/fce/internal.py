@@ -1,18 +1,21 @@
-"""Evaluator and action-server endpoints, behind INTERNAL_TOKEN until evaluator logins arrive with the console."""
+"""Service endpoints behind INTERNAL_TOKEN: chat applications from the action server, and the case list,
+detail, workflow and downloads for automation. People use /api/v1/evaluator (logins, audit) instead."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, status
+from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Query, status
 from fastapi.responses import FileResponse, JSONResponse
 
 from api.deps import internal_caller
 from api.fce.cases import check_credentials, check_idempotency_key, created_response
-from api.fce.deps import FceDep, field_error
+from api.fce.deps import EvaluationsDep, FceDep, NotifierDep, field_error
+from api.fce.downloads import document_response
+from api.fce.notify import follow_up
 from api.fce.schemas import ChatApplication, TransitionRequest
 from api.fce.service import CaseNotFound, IdempotencyConflict, iso
-from api.fce.workflow import IllegalTransition, ReasonRequired, Status
+from api.fce.workflow import EvaluationMissing, IllegalTransition, ReasonRequired, Status
 
 router = APIRouter(prefix="/internal/v1/fce", dependencies=[Depends(internal_caller)], tags=["fce-internal"])
 
@@ -81,15 +84,25 @@ def case_detail(reference: str, fce: FceDep) -> dict[str, Any]:
 
 
 @router.post("/cases/{reference}/transitions")
-def transition(reference: str, body: TransitionRequest, fce: FceDep) -> dict[str, Any]:
+def transition(
+    reference: str,
+    body: TransitionRequest,
+    fce: FceDep,
+    evaluations: EvaluationsDep,
+    notifier: NotifierDep,
+    background: BackgroundTasks,
+) -> dict[str, Any]:
     try:
-        return fce.cases.transition(reference, body)
+        detail, notice = fce.cases.transition(reference, body)
     except CaseNotFound:
         raise _not_found() from None
-    except IllegalTransition as error:
+    except (IllegalTransition, EvaluationMissing) as error:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from None
     except ReasonRequired as error:
         raise field_error(["body", "close_reason" if body.close_reason is None else "reason"], str(error)) from None
+    # After the response, so after the commit; never able to fail the change.
+    background.add_task(follow_up, notice, notifier, lambda reference: evaluations.statement(reference))
+    return detail
 
 
 @router.get("/cases/{reference}/documents/{document_id}")
@@ -98,11 +111,4 @@ def download_document(reference: str, document_id: int, fce: FceDep) -> FileResp
         document, path = fce.cases.document_path(reference, document_id)
     except CaseNotFound:
         raise _not_found() from None
-    return FileResponse(
-        path,
-        media_type=document.media_type,
-        filename=document.original_name,
-        # Never rendered inline in the console's origin: an uploaded PDF must not run in our pages.
-        content_disposition_type="attachment",
-        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"},
-    )
+    return document_response(document, path)

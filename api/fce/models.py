@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     DateTime,
     ForeignKey,
@@ -55,6 +56,12 @@ class FceCase(Base):
     documents: Mapped[list[FceDocument]] = relationship(
         back_populates="case", order_by="FceDocument.id", cascade="all, delete-orphan"
     )
+    evaluations: Mapped[list[FceEvaluation]] = relationship(
+        back_populates="case", order_by="FceEvaluation.credential_id", cascade="all, delete-orphan"
+    )
+    notes: Mapped[list[FceNote]] = relationship(
+        back_populates="case", order_by="FceNote.id", cascade="all, delete-orphan"
+    )
 
     __table_args__ = (Index("ix_fce_cases_status_created", "status", "created_at"),)
 
@@ -94,6 +101,9 @@ class FceCaseEvent(Base):
     to_status: Mapped[str] = mapped_column(String(24))
     actor: Mapped[str] = mapped_column(String(128))
     reason: Mapped[str | None] = mapped_column(Text, default=None)
+    # What the evaluator wrote to the applicant with this change (e.g. which documents are missing);
+    # `reason` stays internal, this is shown on the status page and sent in the notification.
+    message: Mapped[str | None] = mapped_column(Text, default=None)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     case: Mapped[FceCase] = relationship(back_populates="events")
@@ -173,3 +183,60 @@ class FceRateEvent(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (Index("ix_fce_rate_events_bucket_at", "bucket", "at"),)
+
+
+class FceEvaluation(Base):
+    """An evaluator's finding for one credential; frozen once the case is evaluated.
+
+    Substantial differences are a JSON list of {"difference", "reason"}: under the Tokyo Convention
+    (Art. III.5) anything short of full recognition must be explained, so each one carries its reason.
+    """
+
+    __tablename__ = "fce_evaluations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("fce_cases.id", ondelete="CASCADE"))
+    credential_id: Mapped[int] = mapped_column(ForeignKey("fce_credentials.id", ondelete="CASCADE"), unique=True)
+    # A key of comparability.JAPAN_QUALIFICATIONS; its name in each language is the catalog's fce.jp.<key>.
+    japan_equivalent: Mapped[str] = mapped_column(String(32))
+    isced_level: Mapped[int] = mapped_column(Integer)
+    jqf_level: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(200))
+    substantial_differences: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    remarks: Mapped[str | None] = mapped_column(Text, default=None)
+    evaluator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    case: Mapped[FceCase] = relationship(back_populates="evaluations")
+
+    __table_args__ = (Index("ix_fce_evaluations_case", "case_id"),)
+
+
+class FceNote(Base):
+    """Evaluators' internal notes on a case: never shown or sent to the applicant."""
+
+    __tablename__ = "fce_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("fce_cases.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    case: Mapped[FceCase] = relationship(back_populates="notes")
+
+    __table_args__ = (Index("ix_fce_notes_case", "case_id", "id"),)
+
+
+class FceStatement(Base):
+    """The issued statement PDF, kept as issued so every later download is the same document."""
+
+    __tablename__ = "fce_statements"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("fce_cases.id", ondelete="CASCADE"), primary_key=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    # "ja" or "ja,<applicant's language>": the languages printed, in order.
+    languages: Mapped[str] = mapped_column(String(16))
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -18,6 +18,7 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from api.advisors.audit import audit
 from api.db.session import Database
 from api.fce import access, documents, guards
 from api.fce.config import FceSettings
@@ -29,8 +30,9 @@ from api.fce.models import (
     FceIdempotencyKey,
     FceReferenceCounter,
 )
+from api.fce.notify import StatusNotice, notice_for
 from api.fce.schemas import ApplicationBase, TransitionRequest
-from api.fce.workflow import OPEN_STATUSES, Status, apply_transition
+from api.fce.workflow import OPEN_STATUSES, Status, move
 
 REFERENCE = re.compile(r"^FCE-(\d{4})-(\d{6})$")
 APPLICANT = "applicant"
@@ -71,7 +73,8 @@ class StatusView:
     updated_at: datetime
     language: str
     interview_path: bool
-    timeline: list[tuple[str, datetime]]
+    # (status, when, the evaluator's message to the applicant or None)
+    timeline: list[tuple[str, datetime, str | None]]
 
 
 @dataclass(frozen=True)
@@ -270,7 +273,7 @@ class CaseService:
                 updated_at=case.updated_at,
                 language=case.language,
                 interview_path=case.interview_path,
-                timeline=[(event.to_status, event.at) for event in case.events],
+                timeline=[(event.to_status, event.at, event.message) for event in case.events],
             )
 
     def rate_limit(self, action: str, client: str, limit: int, window_seconds: int) -> None:
@@ -383,32 +386,51 @@ class CaseService:
 
     def case_detail(self, reference: str) -> dict[str, Any]:
         with self.db.session() as session:
-            case = self._load(session, reference)
-            return self._detail(case)
+            case = self.load(session, reference)
+            return self.detail(case)
 
-    def transition(self, reference: str, request: TransitionRequest) -> dict[str, Any]:
-        """Raises CaseNotFound, workflow.IllegalTransition or workflow.ReasonRequired."""
+    def transition(
+        self,
+        reference: str,
+        request: TransitionRequest,
+        *,
+        message: str | None = None,
+        user_id: int | None = None,
+    ) -> tuple[dict[str, Any], StatusNotice]:
+        """The case after the change, and what to tell the applicant once it has committed.
+
+        Raises CaseNotFound, workflow.IllegalTransition, ReasonRequired or EvaluationMissing. A
+        logged-in user's change is audited in the same transaction.
+        """
         with self.db.session() as session:
-            case = self._load(session, reference, for_update=True)
-            apply_transition(case, request.to, request.actor, self.clock(), request.reason, request.close_reason)
+            case = self.load(session, reference, for_update=True)
+            previous = case.status
+            event = move(case, request.to, request.actor, self.clock(), request.reason, request.close_reason, message)
             session.flush()
-            return self._detail(case)
+            if user_id is not None:
+                detail = {"reference": case.reference, "from": previous, "to": case.status}
+                audit(session, user_id, "fce.transition", detail=detail)
+            return self.detail(case), notice_for(case, event)
 
-    def _load(self, session: Session, reference: str, for_update: bool = False) -> FceCase:
+    def load(self, session: Session, reference: str, for_update: bool = False) -> FceCase:
+        """The case with its rows (CaseNotFound if none); for_update locks it until the transaction ends."""
         normalised = normalise_reference(reference)
         statement = select(FceCase).where(FceCase.reference == (normalised or ""))
         if for_update:
             statement = statement.with_for_update()
         case = session.scalars(
             statement.options(
-                selectinload(FceCase.credentials), selectinload(FceCase.events), selectinload(FceCase.documents)
+                selectinload(FceCase.credentials),
+                selectinload(FceCase.events),
+                selectinload(FceCase.documents),
+                selectinload(FceCase.evaluations),
             )
         ).one_or_none()
         if case is None:
             raise CaseNotFound(reference)
         return case
 
-    def _detail(self, case: FceCase) -> dict[str, Any]:
+    def detail(self, case: FceCase) -> dict[str, Any]:
         clock_end = case.evaluated_at or (None if case.status == Status.CLOSED else self.clock())
         turnaround = None
         if case.clock_started_at is not None and clock_end is not None:
@@ -430,6 +452,7 @@ class CaseService:
             "interview_path": case.interview_path,
             "credentials": [
                 {
+                    "position": c.position,
                     "country": c.country,
                     "credential_id": c.credential_id,
                     "credential_name": c.credential_name,
@@ -443,7 +466,14 @@ class CaseService:
             ],
             "documents": [document_dict(d) for d in case.documents],
             "timeline": [
-                {"from": e.from_status, "to": e.to_status, "actor": e.actor, "reason": e.reason, "at": iso(e.at)}
+                {
+                    "from": e.from_status,
+                    "to": e.to_status,
+                    "actor": e.actor,
+                    "reason": e.reason,
+                    "message": e.message,
+                    "at": iso(e.at),
+                }
                 for e in case.events
             ],
             "created_at": iso(case.created_at),

@@ -50,6 +50,14 @@ class ReasonRequired(ValueError):
     """Closing needs withdrawn/rejected and a reason: refusals must be explained (Tokyo Convention)."""
 
 
+class EvaluationMissing(Exception):
+    """A case is evaluated only when every credential has a recorded evaluation (the statement prints them)."""
+
+    def __init__(self, positions: list[int]) -> None:
+        super().__init__(f"record the evaluation of credential(s) {', '.join(map(str, positions))} first")
+        self.positions = positions
+
+
 def apply_transition(
     case: FceCase,
     target: Status,
@@ -76,4 +84,31 @@ def apply_transition(
         case.closed_reason = close_reason.value
     event = FceCaseEvent(from_status=current.value, to_status=target.value, actor=actor, reason=reason, at=now)
     case.events.append(event)
+    return event
+
+
+def move(
+    case: FceCase,
+    target: Status,
+    actor: str,
+    now: datetime,
+    reason: str | None = None,
+    close_reason: CloseReason | None = None,
+    message: str | None = None,
+) -> FceCaseEvent:
+    """apply_transition plus the rules that need the case's other rows; `message` is for the applicant.
+
+    A closing reason is the applicant's message too unless another is given: whoever is refused
+    recognition is owed the reason (Tokyo Convention, Art. III.5).
+    """
+    current = Status(case.status)
+    if target not in TRANSITIONS[current]:
+        raise IllegalTransition(current, target)
+    if target is Status.EVALUATED:
+        evaluated = {evaluation.credential_id for evaluation in case.evaluations}
+        missing = [credential.position for credential in case.credentials if credential.id not in evaluated]
+        if missing:
+            raise EvaluationMissing(missing)
+    event = apply_transition(case, target, actor, now, reason, close_reason)
+    event.message = message or (reason if target is Status.CLOSED else None)
     return event

@@ -245,13 +245,17 @@ def hsp(p: ProfileRequest, rule: dict[str, Any], today: date) -> StatusResult:
         category = "c"
     elif offer is not None and _fields()[offer].get("research"):
         category = "a"
-    # Only experience related to the intended work counts (FACTS §1.6).
+    # Only experience related to the intended work counts (FACTS §1.6); for (i)(c) that is business
+    # management experience, which the profile also gives on its own.
     related = p.experience_field is None or p.experience_field == offer
+    years = p.experience_years if related else 0
+    if category == "c":
+        years = max(years, p.management_experience_years)
     request = PointsRequest(
         category=category,
         education=_hsp_education(p),  # type: ignore[arg-type]
         age=p.age,
-        years_experience=p.experience_years if related else 0,
+        years_experience=years,
         annual_salary_jpy=p.job_offer_salary_jpy or 0,
         japanese=_hsp_japanese(p),
         japanese_university_degree=p.graduated_in_japan,

@@ -10,7 +10,7 @@ from typing import Any
 
 from starlette.datastructures import QueryParams
 
-POINTS_NUMBERS = ("age", "years_experience", "annual_salary_jpy")
+POINTS_NUMBERS = ("age", "years_experience", "annual_salary_jpy", "research_achievements", "national_qualifications")
 POINTS_FLAGS = (
     "japanese_university_degree",
     "multiple_degrees",
@@ -19,6 +19,11 @@ POINTS_FLAGS = (
     "innovation_support",
     "innovation_sme",
     "growth_field",
+    "local_government_support",
+    "rnd_intensive_sme",
+    "foreign_qualification",
+    "investment_management",
+    "jica_training",
 )
 PROFILE_NUMBERS = (
     "age",

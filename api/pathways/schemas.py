@@ -15,6 +15,10 @@ Age = Annotated[int, Field(strict=True, ge=15, le=100)]
 Years = Annotated[int, Field(strict=True, ge=0, le=70)]
 Yen = Annotated[int, Field(strict=True, ge=0, le=10_000_000_000)]
 Flag = Annotated[bool, Field(strict=True)]
+# HSP research achievements: how many of the table's four kinds apply (patent, funded projects, papers, other).
+ResearchKinds = Annotated[int, Field(strict=True, ge=0, le=4)]
+# HSP (i)(b) qualifications: Japanese national qualifications or IT exams related to the work.
+QualificationCount = Annotated[int, Field(strict=True, ge=0, le=20)]
 Qualification = Literal["kaigo_fukushishi", "jitsumusha_kenshu", "shoninsha_kenshu", "ipa_fe", "ipa_ap", "ipa_advanced"]
 # Work cannot have started before about age 10; more experience than that is a typo.
 EARLIEST_WORK_AGE = 10
@@ -52,6 +56,14 @@ class PointsRequest(BaseModel):
     innovation_support: Flag = False
     innovation_sme: Flag = False
     growth_field: Flag = False
+    # Added for issue #7 (all optional, so older callers such as the chat flows are unaffected).
+    research_achievements: ResearchKinds = 0
+    national_qualifications: QualificationCount = 0
+    local_government_support: Flag = False
+    rnd_intensive_sme: Flag = False
+    foreign_qualification: Flag = False
+    investment_management: Flag = False
+    jica_training: Flag = False
     language: Language = "en"
 
     _check_experience = field_validator("years_experience")(_experience_fits_age)

@@ -88,9 +88,41 @@
         });
       });
     };
+    // Sends LINE or Telegram refused for good: the text is safe in the history, but the user never saw it.
+    var renderAlerts = function () {
+      api("GET", "/api/v1/advisor/alerts").then(function (res) {
+        if (res.status !== 200) return;
+        var list = document.getElementById("kc-alerts");
+        list.textContent = "";
+        document.getElementById("kc-alerts-box").hidden = !res.data.alerts.length;
+        res.data.alerts.forEach(function (a) {
+          var li = el("li", "kc-item");
+          li.appendChild(el("span", "", a.channel + " · " + new Date(a.created_at).toLocaleString(LANG) + " · " + (a.error || "")));
+          if (a.conversation_id) {
+            var open = el("a", "", t("alerts.open"));
+            open.href = "/console/conversations/" + encodeURIComponent(a.conversation_id) + "?lang=" + LANG;
+            li.appendChild(open);
+          }
+          [["retry", "alerts.retry"], ["acknowledge", "alerts.acknowledge"]].forEach(function (pair) {
+            var b = el("button", "", t(pair[1]));
+            b.type = "button";
+            b.addEventListener("click", function () {
+              api("POST", "/api/v1/advisor/alerts/" + a.id + "/" + pair[0]).then(function (r) {
+                if (r.status !== 200) showError(r.status);
+                renderAlerts();
+              });
+            });
+            li.appendChild(b);
+          });
+          list.appendChild(li);
+        });
+      });
+    };
     render();
+    renderAlerts();
     socket(function (event) {
       if (event.type === "waiting") toast(t("notify.waiting", { language: event.conversation.language }));
+      if (event.type === "delivery_failed") { toast(t("alerts.title")); renderAlerts(); return; }
       if (event.type !== "ready") render();
     });
   }

@@ -14,6 +14,8 @@
   var ui = {};
   var socket = null;
   var seen = {};
+  // The conversation's owner state and, while waiting for an advisor, its place in the queue.
+  var queue = { state: null, position: null };
 
   function loadState() {
     try { return JSON.parse(localStorage.getItem(STORE)) || {}; } catch (e) { return {}; }
@@ -54,6 +56,7 @@
     header.appendChild(titles); header.appendChild(ui.langLabel); header.appendChild(ui.lang); header.appendChild(ui.close);
     ui.log = el("ol", { class: "kk-log", role: "log", "aria-live": "polite", "aria-relevant": "additions" });
     ui.typing = el("p", { class: "kk-typing", "aria-live": "polite", hidden: "" });
+    ui.status = el("p", { class: "kk-status", role: "status", hidden: "" });
     ui.error = el("p", { class: "kk-error", role: "alert", hidden: "" });
     ui.form = el("form", { class: "kk-form" });
     ui.inputLabel = el("label", { for: "kk-input", class: "kk-visually-hidden" });
@@ -62,7 +65,7 @@
     ui.form.appendChild(ui.inputLabel); ui.form.appendChild(ui.input); ui.form.appendChild(ui.send);
     ui.disclaimer = el("p", { class: "kk-disclaimer" });
     ui.panel.setAttribute("aria-labelledby", "kk-title");
-    [header, ui.log, ui.typing, ui.error, ui.form, ui.disclaimer].forEach(function (n) { ui.panel.appendChild(n); });
+    [header, ui.status, ui.log, ui.typing, ui.error, ui.form, ui.disclaimer].forEach(function (n) { ui.panel.appendChild(n); });
     document.body.appendChild(ui.launcher);
     document.body.appendChild(ui.panel);
 
@@ -95,6 +98,21 @@
       o.textContent = (strings[o.value] || {})["widget.language_name"] || o.value;
     });
     ui.lang.value = lang();
+    renderQueue();
+  }
+
+  // Called with what the api last said: REST state, the socket's "ready", "state" and "queue" events.
+  // `undefined` leaves a value as it was.
+  function setQueue(ownerState, position) {
+    if (ownerState) queue.state = ownerState;
+    if (position !== undefined) queue.position = position;
+    if (queue.state !== "waiting") queue.position = null;
+    renderQueue();
+  }
+  function renderQueue() {
+    var show = queue.state === "waiting" && typeof queue.position === "number" && queue.position > 0;
+    ui.status.hidden = !show;
+    ui.status.textContent = show ? t("queue_position").replace("{position}", String(queue.position)) : "";
   }
 
   function toggle(open) {
@@ -127,6 +145,7 @@
     return request("GET", "/api/v1/widget/conversations/" + state.id + "/messages").then(function (res) {
       if (res.status === 401 || res.status === 404) { state.id = null; state.token = null; saveState(); return ensureConversation().then(loadHistory); }
       (res.data.messages || []).forEach(addMessage);
+      setQueue(res.data.state, res.data.position);
       connect();
     }).catch(showError);
   }
@@ -139,6 +158,9 @@
     socket.onmessage = function (event) {
       var data = JSON.parse(event.data);
       if (data.type === "message" && data.message) addMessage(data.message);
+      else if (data.type === "ready") setQueue(data.state, data.position);
+      else if (data.type === "state") setQueue(data.state);
+      else if (data.type === "queue") setQueue("waiting", data.position);
     };
     socket.onclose = function () { socket = null; setTimeout(function () { if (!ui.panel.hidden) connect(); }, 3000); };
   }
@@ -220,6 +242,7 @@
       // The WebSocket delivers the same messages; render from the history to keep one order.
       return request("GET", "/api/v1/widget/conversations/" + state.id + "/messages").then(function (h) {
         (h.data.messages || []).forEach(addMessage);
+        setQueue(h.data.state, h.data.position);
       });
     }).catch(function () { ui.typing.hidden = true; showError(); });
   }

@@ -12,11 +12,18 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from api.channels.config import ChannelSettings
 from api.core.config import REPO_ROOT, Settings
 from api.main import create_app
 from api.rasa_client import RasaUnavailable
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+NO_CHANNELS = {
+    "line_channel_secret": "",
+    "line_channel_access_token": "",
+    "telegram_bot_token": "",
+    "telegram_webhook_secret": "",
+}
 
 
 class FakeRasa:
@@ -88,7 +95,8 @@ def fake_rasa() -> FakeRasa:
 
 @pytest.fixture
 def client(settings: Settings, fake_rasa: FakeRasa) -> Iterator[TestClient]:
-    app = create_app(settings)
+    # Channels off whatever the environment says: these tests are about the widget and the api.
+    app = create_app(settings, channel_settings=ChannelSettings(_env_file=None, **NO_CHANNELS))  # type: ignore[call-arg]
     app.state.rasa = fake_rasa
     app.state.conversations.rasa = fake_rasa
     with TestClient(app) as test_client:

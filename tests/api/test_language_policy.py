@@ -84,3 +84,13 @@ def test_latin_script_needs_a_sentence_to_flip() -> None:
     assert not language_policy.decide("vi", LanguageSource.DETECTED, "arigatou gozaimashita ad").changed
     decision = language_policy.decide("en", LanguageSource.DETECTED, "Quero saber como renovar meu visto")
     assert decision.language == "pt" and decision.changed
+
+
+def test_a_short_katakana_name_does_not_flip_an_established_language() -> None:
+    # A Vietnamese user answering "which country?" with the Japanese name of Nepal stays in Vietnamese.
+    for text in ("ネパール", "ベトナム", " エンジニア "):
+        decision = language_policy.decide("vi", LanguageSource.DETECTED, text)
+        assert decision.changed is False and decision.language == "vi", text
+    # A real Japanese sentence still does, and so does a long katakana-only phrase.
+    assert language_policy.decide("vi", LanguageSource.DETECTED, "ネパールで働きたいです").language == "ja"
+    assert language_policy.decide("vi", LanguageSource.CHANNEL, "ソフトウェアエンジニアリング").language == "ja"

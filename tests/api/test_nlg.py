@@ -47,6 +47,6 @@ def test_missing_name_422(client: TestClient) -> None:
 
 def test_links_use_the_public_base_url(client: TestClient) -> None:
     conv = client.post("/api/v1/widget/conversations", json={"locale": "ja"}).json()
-    body = nlg(client, {"response": "utter_points_not_yet", "tracker": {"sender_id": conv["conversation_id"]}}).json()  # type: ignore[attr-defined]
-    assert "http://127.0.0.1:8000/pathways/points?lang=ja" in body["text"]
+    body = nlg(client, {"response": "utter_fce_apply_later", "tracker": {"sender_id": conv["conversation_id"]}}).json()  # type: ignore[attr-defined]
+    assert "http://127.0.0.1:8000/fce/apply?lang=ja" in body["text"]
     assert "{base_url}" not in body["text"]

@@ -19,7 +19,7 @@ REQUIRED_INTENTS = {
     "greet", "goodbye", "thank", "affirm", "deny", "request_human", "start_fce", "check_case_status",
     "points_check", "change_language", "bot_challenge", "ask_guidance",
 }  # fmt: skip
-PAYLOAD_ONLY = {"set_language", "ask_topic", "more_detail", "feedback"}
+PAYLOAD_ONLY = {"set_language", "ask_topic", "more_detail", "feedback", "choose"}
 MIN_TRAINING, MIN_HELDOUT = 25, 5
 
 
@@ -71,7 +71,8 @@ def test_no_example_claimed_by_two_intents() -> None:
 
 def test_rules_use_only_declared_intents_and_actions() -> None:
     rules = yaml.safe_load((BOT / "data" / "rules.yml").read_text(encoding="utf-8"))["rules"]
-    known_actions = set(DOMAIN["responses"]) | set(DOMAIN["actions"])
+    # Forms run as actions too.
+    known_actions = set(DOMAIN["responses"]) | set(DOMAIN["actions"]) | set(DOMAIN.get("forms") or {})
     handled = Counter()
     for rule in rules:
         for step in rule["steps"]:
@@ -89,3 +90,26 @@ def test_every_response_text_is_a_catalog_key_not_prose() -> None:
             assert " " not in variant["text"], name
             for button in variant.get("buttons", []):
                 assert " " not in button["title"], name
+
+
+def test_forms_match_the_api_and_every_question_has_an_ask_action() -> None:
+    from api.chat_flows.slots import FORMS
+
+    forms = {name: tuple(form["required_slots"]) for name, form in DOMAIN["forms"].items()}
+    assert forms == FORMS
+    for name, slots in FORMS.items():
+        assert f"validate_{name}" in DOMAIN["actions"]
+        for slot in slots:
+            assert f"action_ask_{slot}" in DOMAIN["actions"], slot
+            assert slot in DOMAIN["slots"], slot
+
+
+def test_form_slots_take_typed_text_but_never_other_buttons() -> None:
+    """Typed text reaches the api whatever its intent (it tells answers from ways out and questions);
+    buttons of other kinds never become an answer."""
+    for name, slot in DOMAIN["slots"].items():
+        for mapping in slot["mappings"]:
+            if mapping["type"] == "from_text" and mapping.get("conditions"):
+                excluded = set(mapping["not_intent"])
+                assert excluded >= PAYLOAD_ONLY, name
+                assert not excluded & {"stop", "request_human", "ask_guidance"}, name

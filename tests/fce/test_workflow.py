@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.fce.deps import Fce
-from api.fce.models import FceCase
+from api.fce.models import FceCase, FceEvaluation
 from api.fce.workflow import TRANSITIONS, CloseReason, IllegalTransition, ReasonRequired, Status, apply_transition
 from tests.fce.conftest import INTERNAL, create
 
@@ -82,8 +82,14 @@ def test_transitions_through_the_internal_api(client: TestClient, fce: Fce) -> N
         "/internal/v1/fce/cases/FCE-2020-000001/transitions", json={"to": "closed", "actor": "e"}, headers=INTERNAL
     )
     assert missing.status_code == 404
-    for target in ("under_evaluation", "evaluated"):
-        assert client.post(url, json={"to": target, "actor": "evaluator:kim"}, headers=INTERNAL).status_code == 200
+    assert (
+        client.post(url, json={"to": "under_evaluation", "actor": "evaluator:kim"}, headers=INTERNAL).status_code == 200
+    )
+    # Evaluated needs an evaluation of every credential, on this path too (the statement prints them).
+    unevaluated = client.post(url, json={"to": "evaluated", "actor": "evaluator:kim"}, headers=INTERNAL)
+    assert unevaluated.status_code == 409 and "credential(s) 0" in unevaluated.json()["detail"]
+    record_evaluation(fce, case["reference"])
+    assert client.post(url, json={"to": "evaluated", "actor": "evaluator:kim"}, headers=INTERNAL).status_code == 200
     status = client.get(f"/api/v1/fce/cases/{case['reference']}", headers={"X-Access-Code": case["access_code"]}).json()
     assert [entry["status"] for entry in status["timeline"]] == [
         "submitted",
@@ -112,6 +118,23 @@ def test_filtered_case_list(client: TestClient, fce: Fce) -> None:
     page = client.get("/internal/v1/fce/cases", params={"per_page": 1, "page": 2}, headers=INTERNAL).json()
     assert len(page["items"]) == 1 and page["total"] == 2
     assert client.get("/internal/v1/fce/cases").status_code == 401
+
+
+def record_evaluation(fce: Fce, reference: str) -> None:
+    with fce.cases.db.session() as session:
+        case = fce.cases.load(session, reference)
+        for credential in case.credentials:
+            case.evaluations.append(
+                FceEvaluation(
+                    case_id=case.id,
+                    credential_id=credential.id,
+                    japan_equivalent="gakushi",
+                    isced_level=6,
+                    jqf_level=6,
+                    field="Engineering",
+                    substantial_differences=[],
+                )
+            )
 
 
 def create_credential() -> dict[str, object]:

@@ -81,12 +81,81 @@ def test_points_below_floor_says_why(api: TestClient) -> None:
         ({"language": "fr"}, "language"),
         ({"japanese_university_degree": "yes"}, "japanese_university_degree"),
         ({"bonus": True}, "bonus"),
+        ({"position": "ceo"}, "position"),
+        ({"research_achievements": 5}, "research_achievements"),  # there are four kinds
+        ({"research_achievements": -1}, "research_achievements"),
+        ({"research_achievements": "2"}, "research_achievements"),
+        ({"research_achievements": 1.5}, "research_achievements"),
+        ({"national_qualifications": -1}, "national_qualifications"),
+        ({"national_qualifications": 21}, "national_qualifications"),
+        ({"national_qualifications": True}, "national_qualifications"),
+        ({"local_government_support": "on"}, "local_government_support"),
+        ({"rnd_intensive_sme": 1}, "rnd_intensive_sme"),
+        ({"foreign_qualification": "true"}, "foreign_qualification"),
+        ({"investment_management": None}, "investment_management"),
+        ({"jica_training": "yes"}, "jica_training"),
     ],
 )
 def test_points_bad_input_names_the_field(api: TestClient, change: dict[str, Any], field: str) -> None:
     response = api.post("/api/v1/pathways/hsp-points", json={**POINTS, **change})
     assert response.status_code == 422
     assert field in {str(e["loc"][-1]) for e in response.json()["detail"]}
+
+
+@pytest.mark.parametrize("category", ["a", "c"])
+@pytest.mark.parametrize("change", [{"research_achievements": 5}, {"years_experience": 40}, {"age": "50"}])
+def test_points_bad_input_for_a_and_c_names_the_field(api: TestClient, category: str, change: dict[str, Any]) -> None:
+    response = api.post("/api/v1/pathways/hsp-points", json={**POINTS, "category": category, **change})
+    assert response.status_code == 422
+    assert set(change) <= {str(e["loc"][-1]) for e in response.json()["detail"]}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_points_for_research_and_management_in_every_language(api: TestClient, language: str) -> None:
+    """(i)(a): doctorate 30 + 3 years 5 + ¥5.2M at 29 15 + age 15 + one research kind 20 = 85.
+    (i)(c): master's 20 + 12 years 25 + ¥26M 40 + representative director 10 + ¥100M 5 + N1 15 = 115."""
+    research = {
+        "category": "a",
+        "education": "doctorate",
+        "years_experience": 3,
+        "annual_salary_jpy": 5_200_000,
+        "age": 29,
+        "research_achievements": 1,
+        "language": language,
+    }
+    body = api.post("/api/v1/pathways/hsp-points", json=research).json()
+    assert body["total"] == 85 and body["eligible"] is True and body["pr_fast_track_years"] == 1
+    items = {line["item"]: line for line in body["breakdown"]}
+    assert set(items) == {"education", "experience", "salary", "age", "research"}
+    assert items["research"]["rule"] == CATALOGS.gettext("points.rule.research", language, count=1, min=1)
+    assert body["not_counted"] == []
+    management = {
+        "category": "c",
+        "education": "master",
+        "years_experience": 12,
+        "annual_salary_jpy": 26_000_000,
+        "age": 50,
+        "japanese": "N1",
+        "position": "representative_director",
+        "investment_100m": True,
+        "language": language,
+    }
+    body = api.post("/api/v1/pathways/hsp-points", json=management).json()
+    assert body["total"] == 115 and body["pr_fast_track_years"] == 1
+    items = {line["item"]: line for line in body["breakdown"]}
+    assert set(items) == {"education", "experience", "salary_management", "position", "investment_100m", "japanese"}
+    assert items["experience"]["points"] == 25
+    assert items["experience"]["rule"] == CATALOGS.gettext(
+        "points.rule.experience_management", language, years=12, min=10
+    )
+    assert all({"item", "points", "rule"} <= set(line) for line in body["breakdown"])
+
+
+def test_points_uncertain_item_is_named_in_the_notes(api: TestClient) -> None:
+    body = api.post("/api/v1/pathways/hsp-points", json={**POINTS, "jica_training": True, "language": "ja"}).json()
+    label = CATALOGS.gettext("points.item.jica_training", "ja")
+    assert CATALOGS.gettext("points.note.uncertain", "ja", items=label) in body["notes"]
+    assert body["total"] == 85 + 5
 
 
 def test_points_missing_field_is_named(api: TestClient) -> None:
@@ -170,6 +239,23 @@ def test_points_page_shows_result_and_errors(api: TestClient) -> None:
     assert CATALOGS.gettext("points.result.total", "pt", total=85, threshold=70) in page
     bad = api.get("/pathways/points", params={**query, "age": "abc"}).text
     assert CATALOGS.gettext("pathways.form.fix_errors", "pt") in bad
+
+
+def test_points_page_takes_the_research_and_management_fields(api: TestClient) -> None:
+    """The same (i)(a) 85 and (i)(c) 115 as the API, entered as form strings; a bad count is reported."""
+    research = {"lang": "vi", "submitted": "1", "category": "a", "education": "doctorate", "age": "29"}
+    research |= {"years_experience": "3", "annual_salary_jpy": "5,200,000", "research_achievements": "1"}
+    page = api.get("/pathways/points", params=research).text
+    assert CATALOGS.gettext("points.result.total", "vi", total=85, threshold=70) in page
+    assert CATALOGS.gettext("points.form.research_achievements", "vi") in page
+    management = {"lang": "en", "submitted": "1", "category": "c", "education": "master", "age": "50"}
+    management |= {"years_experience": "12", "annual_salary_jpy": "26000000", "japanese": "N1"}
+    management |= {"position": "representative_director", "investment_100m": "on"}
+    page = api.get("/pathways/points", params=management).text
+    assert CATALOGS.gettext("points.result.total", "en", total=115, threshold=70) in page
+    bad = api.get("/pathways/points", params={**research, "research_achievements": "7"}).text
+    assert CATALOGS.gettext("pathways.form.fix_errors", "vi") in bad and 'name="research_achievements"' in bad
+    assert "pw-error" in bad.split('name="research_achievements"', 1)[1].split("</label>", 2)[1]
 
 
 def test_pathways_page_shows_groups(api: TestClient) -> None:

@@ -236,6 +236,37 @@ def test_hsp_senmonshi_is_not_a_degree_but_kosen_is() -> None:
     assert kosen.points.total - senmonshi.points.total == 10
 
 
+def test_hsp_management_offer_counts_management_experience() -> None:
+    """A management offer is scored as (i)(c): master's 20 + 10 years of management 25 + ¥20M 30 = 75."""
+    result = status(
+        "hsp",
+        age=45,
+        education_level="master",
+        experience_field="management",
+        experience_years=3,
+        management_experience_years=10,
+        job_offer_field="management",
+        job_offer_salary_jpy=20_000_000,
+    )
+    assert result.points is not None and result.points.category == "c" and result.points.total == 75
+    assert result.outcome == "fits"
+
+
+def test_hsp_research_offer_counts_degree_and_research_experience() -> None:
+    """A research offer is scored as (i)(a): doctorate 30 + 7 years 15 + ¥6M at 33 20 + age 10 = 75."""
+    result = status(
+        "hsp",
+        age=33,
+        education_level="doctorate",
+        experience_field="research",
+        experience_years=7,
+        job_offer_field="research",
+        job_offer_salary_jpy=6_000_000,
+    )
+    assert result.points is not None and result.points.category == "a" and result.points.total == 75
+    assert result.outcome == "fits"
+
+
 # J-Find and J-Skip
 
 

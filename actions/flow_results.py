@@ -1,0 +1,188 @@
+"""What happens when a form is finished or left: the preview, the submitted application, the case
+status, the HSP points, and the way out. Each clears the slots it no longer needs."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import uuid
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.actions import relay_replies
+from actions.api_client import ApiClient, ApiError
+from actions.flow_forms import flow_body, is_flow_slot, latest_intent
+
+log = logging.getLogger(__name__)
+# A lost answer to the submit is retried with the same Idempotency-Key: one case, the same code.
+SUBMIT_ATTEMPTS = 3
+RETRY_PAUSE_SECONDS = 0.5
+FLOW_OF_FORM = {
+    "fce_preview_form": "fce_",
+    "fce_application_form": "fce_",
+    "case_status_form": "case_",
+    "points_form": "points_",
+}
+
+
+def clear(tracker: Tracker, prefix: str) -> list[dict[str, Any]]:
+    names = [name for name, value in tracker.slots.items() if name.startswith(prefix) and value is not None]
+    return [SlotSet(name, None) for name in names]
+
+
+class FlowAction(Action, ABC):
+    def __init__(self, api: ApiClient | None = None) -> None:
+        self.api = api or ApiClient()
+
+    @abstractmethod
+    def name(self) -> str: ...  # abstract, so rasa-sdk does not register this base class
+
+    async def relay(self, dispatcher: CollectingDispatcher, path: str, body: dict[str, Any]) -> dict[str, Any] | None:
+        try:
+            answer = await self.api.post(path, body)
+        except ApiError as exc:
+            log.error("flow call failed path=%s status=%s", path.rsplit("/", 1)[-1], exc.status)
+            dispatcher.utter_message(response="utter_flow_unavailable")
+            return None
+        relay_replies(dispatcher, [r for r in answer.get("replies") or [] if isinstance(r, dict)])
+        return answer
+
+
+class ActionFcePreview(FlowAction):
+    """The instant preview, then the offer to apply; the api prefills the application's slots."""
+
+    def name(self) -> str:
+        return "action_fce_preview"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        answer = await self.relay(dispatcher, "/internal/v1/flows/fce/preview", flow_body(tracker))
+        if answer is None:
+            return clear(tracker, "fce_")
+        raw = answer.get("slots")
+        slots: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        return [SlotSet(name, value) for name, value in slots.items() if is_flow_slot(str(name))]
+
+
+def idempotency_key(conversation_id: str, submission_id: str) -> str:
+    """Derived from the conversation and this application's id: a retried submit is the same case.
+    Hashed, because the key also seals the replayed access code and must not be guessable."""
+    return "chat-" + hashlib.sha256(f"{conversation_id}\x1f{submission_id}".encode()).hexdigest()
+
+
+class ActionFceSubmit(FlowAction):
+    """POST /internal/v1/fce/cases with the application the api assembled from the slots."""
+
+    def name(self) -> str:
+        return "action_fce_submit"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if tracker.get_slot("fce_consent") is False:
+            dispatcher.utter_message(response="utter_fce_no_consent")
+            return clear(tracker, "fce_")
+        try:
+            built = await self.api.post("/internal/v1/flows/fce/application", flow_body(tracker))
+        except ApiError as exc:
+            if exc.status == 422:
+                # Nothing pending (e.g. "yes" after a case was already created): an ordinary turn.
+                dispatcher.utter_message(response="utter_how_can_i_help")
+                return []
+            log.error("application could not be assembled status=%s", exc.status)
+            dispatcher.utter_message(response="utter_fce_submit_failed")
+            return []
+        submission = tracker.get_slot("fce_submission_id")
+        if not isinstance(submission, str) or not submission:
+            submission = uuid.uuid4().hex  # the preview sets it; never submit without a key
+        created = await self._create(built.get("application") or {}, idempotency_key(tracker.sender_id, submission))
+        if created is None:
+            dispatcher.utter_message(response="utter_fce_submit_failed")
+            return [SlotSet("fce_submission_id", submission)]
+        if created == {}:
+            dispatcher.utter_message(response="utter_flow_unavailable")
+            return clear(tracker, "fce_")
+        response = "utter_fce_submitted_interview" if built.get("interview") else "utter_fce_submitted"
+        dispatcher.utter_message(
+            response=response, reference=str(created.get("reference")), access_code=str(created.get("access_code"))
+        )
+        log.info("evaluation case created from chat interview=%s", bool(built.get("interview")))
+        return clear(tracker, "fce_")
+
+    async def _create(self, application: dict[str, Any], key: str) -> dict[str, Any] | None:
+        """The created case; None when worth trying again later (unreachable, 5xx); {} when refused (4xx)."""
+        for attempt in range(SUBMIT_ATTEMPTS):
+            try:
+                return await self.api.post(
+                    "/internal/v1/fce/cases", application, headers={"Idempotency-Key": key}, expect=(200, 201)
+                )
+            except ApiError as exc:
+                if exc.status is not None and exc.status < 500:
+                    log.error("case refused status=%s detail=%s", exc.status, _locations(exc.detail))
+                    return {}
+                log.warning("case submit attempt=%d failed status=%s", attempt + 1, exc.status)
+                await asyncio.sleep(RETRY_PAUSE_SECONDS * (attempt + 1))
+        return None
+
+
+def _locations(detail: Any) -> list[Any]:
+    """Which fields a 422 names, without the values (they are personal data)."""
+    if not isinstance(detail, list):
+        return []
+    return [item.get("loc") for item in detail if isinstance(item, dict)]
+
+
+class ActionCaseStatus(FlowAction):
+    """The status of a case. The access code is the message just typed; it is sent once and not kept."""
+
+    def name(self) -> str:
+        return "action_case_status"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        code = str((tracker.latest_message or {}).get("text") or "")[:64]
+        reference = str(tracker.get_slot("case_reference") or "")[:64]
+        if tracker.get_slot("case_access_code") and code and reference:
+            body = flow_body(tracker, reference=reference, access_code=code)
+            answer = await self.relay(dispatcher, "/internal/v1/flows/case-status", body)
+            if answer is not None:
+                log.info("case status checked outcome=%s", answer.get("outcome"))
+        else:
+            dispatcher.utter_message(response="utter_flow_unavailable")
+        return clear(tracker, "case_")
+
+
+class ActionPointsResult(FlowAction):
+    def name(self) -> str:
+        return "action_points_result"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        await self.relay(dispatcher, "/internal/v1/flows/points", flow_body(tracker))
+        return clear(tracker, "points_")
+
+
+class ActionFlowStop(Action):
+    """Leaves the running form politely and forgets its answers. Silent when the way out was a request
+    for a person: the handoff that follows speaks for itself."""
+
+    def name(self) -> str:
+        return "action_flow_stop"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        intent, _confidence = latest_intent(tracker)
+        if intent != "request_human":
+            dispatcher.utter_message(response="utter_flow_stopped")
+        prefix = FLOW_OF_FORM.get(tracker.active_loop_name or "", "")
+        events = [ActiveLoop(None), SlotSet("requested_slot", None)]
+        return events + (clear(tracker, prefix) if prefix else [])

@@ -1,0 +1,39 @@
+"""POST /webhooks/line: verify the signature, store the events, answer 200. Handling comes later."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from api.channels.hub import Channels
+from api.channels.inbox import store_events
+from api.channels.line import events, signature
+from api.channels.webhooks import MalformedWebhook, disabled, malformed, read_capped, unauthorized
+
+router = APIRouter(tags=["channels"])
+
+
+@router.post("/webhooks/line")
+async def line_webhook(request: Request) -> dict[str, Any]:
+    channels: Channels = request.app.state.channels
+    settings = channels.settings
+    if not settings.line_enabled:
+        raise disabled("LINE")
+    body = await read_capped(request, settings.max_webhook_bytes)
+    # Authenticate before parsing: an unsigned body is not even looked at.
+    if not signature.verify(settings.line_channel_secret, body, request.headers.get("X-Line-Signature")):
+        raise unauthorized("X-Line-Signature")
+    try:
+        parsed = json.loads(body)
+        incoming = events.parse_body(parsed)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise malformed("not JSON") from None
+    except MalformedWebhook as exc:
+        raise malformed(str(exc)) from None
+    result = await asyncio.to_thread(store_events, channels.db, events.CHANNEL, incoming)
+    if result.stored:
+        channels.wake_inbound()
+    return {"stored": result.stored, "duplicates": result.duplicates}

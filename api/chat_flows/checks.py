@@ -1,0 +1,315 @@
+"""One check per slot: a typed or chosen answer becomes the value the api's own schemas accept, or a
+re-ask that names what was wrong. Checks are idempotent (a form re-checks values it already holds)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from api.chat_flows import parse, words
+from api.chat_flows import slots as s
+from api.chat_flows.asks import CATEGORIES, DOCUMENTS, EDUCATION, JAPANESE, PURPOSES
+from api.chat_flows.context import Ctx
+from api.chat_flows.places import find_country, find_language, language_name
+from api.fce import access
+from api.fce.comparability import Country
+from api.fce.schemas import _EMAIL  # one e-mail rule for the web form and the chat
+from api.i18n import format_number
+from knowledge_base.language import LANGUAGES
+
+Slots = Mapping[str, s.Value]
+EARLIEST_YEAR = 1940  # api.fce.schemas.Year
+STUDY_AHEAD_YEARS = 10  # an end year may lie ahead: the programme is still running
+MIN_AGE, MAX_AGE, MAX_EXPERIENCE = 15, 100, 70  # api.pathways.schemas.Age / Years
+EARLIEST_WORK_AGE = 10  # api.pathways.schemas.EARLIEST_WORK_AGE
+# Below this an annual salary in yen is a missing unit ("450" for 450万), above it a typo.
+MIN_SALARY, MAX_SALARY = 100_000, 1_000_000_000
+REFERENCE = re.compile(r"FCE\W*(\d{4})\W*(\d{1,6})")
+
+
+@dataclass
+class Outcome:
+    updates: dict[str, s.Value] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.error is None
+
+
+def ok(slot: str, value: s.Value, **more: s.Value) -> Outcome:
+    return Outcome({slot: value, **more})
+
+
+def bad(ctx: Ctx, slot: str, key: str, **params: Any) -> Outcome:
+    return Outcome({slot: None}, ctx.t(key, **params))
+
+
+def _text(limit: int) -> Callable[[Ctx, str, s.Value, Slots], Outcome]:
+    def check(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+        text = " ".join(str(value).split()) if value is not None else ""
+        if not text or text == s.SKIPPED:
+            return bad(ctx, slot, "flow.error.empty")
+        if not parse.printable(str(value).replace("\n", " ")):
+            return bad(ctx, slot, "flow.error.characters")
+        if len(text) > limit:
+            return bad(ctx, slot, "flow.error.too_long", max=limit)
+        return ok(slot, text)
+
+    return check
+
+
+def _choice(values: tuple[str, ...], table: Mapping[str, tuple[str, ...]]) -> Callable[..., Outcome]:
+    def check(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+        text = str(value)
+        found = text if text in values else parse.keyword(text, table)
+        return ok(slot, found) if found in values else bad(ctx, slot, "flow.error.choice")
+
+    return check
+
+
+def _country_data(ctx: Ctx, code: str) -> Country | None:
+    return ctx.data.country(code)
+
+
+def fce_country(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    text = str(value)
+    code = find_country(text)
+    if code is None and (text == s.OTHER or parse.keyword(text, words.OTHER)):
+        return ok(slot, s.OTHER, fce_credential=s.OTHER)
+    if code is None:
+        return bad(ctx, slot, "flow.error.country_other", value=parse.shorten(text))
+    # A country without comparability data has no list to choose from: skip the credential question.
+    return ok(slot, code) if _country_data(ctx, code) else ok(slot, code, fce_credential=s.OTHER)
+
+
+def _match_credential(entry: Country, text: str) -> str | None:
+    if entry.credential(text) is not None:
+        return text
+    key = parse.compact(text)
+    if not key:
+        return None
+    names = {
+        c.id: [parse.compact(n) for n in (*c.names.as_dict().values(), c.names.original)] for c in entry.credentials
+    }
+    exact = [cid for cid, keys in names.items() if key in keys]
+    if exact:
+        return exact[0]
+    stage = parse.keyword(text, words.STAGE)
+    by_stage = [c.id for c in entry.credentials if c.stage == stage]
+    if len(by_stage) == 1:
+        return by_stage[0]
+    partial = [cid for cid, keys in names.items() if len(key) >= 3 and any(key in k for k in keys)]
+    return partial[0] if len(partial) == 1 else None
+
+
+def _credential(country_slot: str, name_slot: str | None) -> Callable[..., Outcome]:
+    def check(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+        text = str(value)
+        entry = _country_data(ctx, str(slots.get(country_slot) or ""))
+        found = _match_credential(entry, text) if entry else None
+        if found is None and (text == s.OTHER or parse.keyword(text, words.OTHER)):
+            return ok(slot, s.OTHER)
+        if found is None:
+            return bad(ctx, slot, "flow.error.credential", value=parse.shorten(text))
+        # A listed credential needs no free-text name.
+        return ok(slot, found, **({name_slot: s.SKIPPED} if name_slot else {}))
+
+    return check
+
+
+def fce_cred_name(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    if value == s.SKIPPED and slots.get("fce_cred_id") not in (None, s.OTHER):
+        return ok(slot, s.SKIPPED)
+    return _text(300)(ctx, slot, value, slots)
+
+
+def fce_contact(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    text = str(value).strip()
+    if text == s.CHAT or parse.keyword(text, words.CHAT):
+        return ok(slot, s.CHAT)
+    if "@" in text and len(text) <= 254 and _EMAIL.match(text):
+        local, _, domain = text.rpartition("@")
+        return ok(slot, f"{local}@{domain.lower()}")
+    return bad(ctx, slot, "flow.error.email", value=parse.shorten(text))
+
+
+def fce_language(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    text = str(value)
+    code = text if text in LANGUAGES else find_language(text)
+    if code in LANGUAGES:
+        return ok(slot, code)
+    return bad(ctx, slot, "flow.error.language", value=parse.shorten(text))
+
+
+def _any_country(optional: bool) -> Callable[..., Outcome]:
+    def check(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+        text = str(value)
+        if optional and (text == s.SKIPPED or parse.yes_no(text) is False or value is False):
+            return ok(slot, s.SKIPPED)
+        code = find_country(text)
+        if code is None:
+            return bad(ctx, slot, "flow.error.country", value=parse.shorten(text))
+        return ok(slot, code)
+
+    return check
+
+
+def fce_cred_country(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    outcome = _any_country(optional=False)(ctx, slot, value, slots)
+    code = outcome.updates.get(slot)
+    if isinstance(code, str) and _country_data(ctx, code) is None:
+        outcome.updates["fce_cred_id"] = s.OTHER  # nothing to choose from: the name is typed
+    return outcome
+
+
+def _year(value: s.Value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else parse.year(str(value))
+
+
+def fce_start_year(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    found, now = _year(value), datetime.now(UTC).year
+    if found is None:
+        return bad(ctx, slot, "flow.error.not_a_year")
+    if not EARLIEST_YEAR <= found <= now:
+        return bad(ctx, slot, "flow.error.year_range", year=found, min=EARLIEST_YEAR, max=now)
+    return ok(slot, found)
+
+
+def fce_end_year(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    if value == s.SKIPPED or parse.keyword(str(value), words.NOT_FINISHED):
+        return ok(slot, s.SKIPPED)
+    found, start = _year(value), slots.get("fce_start_year")
+    latest = datetime.now(UTC).year + STUDY_AHEAD_YEARS
+    if found is None:
+        return bad(ctx, slot, "flow.error.not_a_year")
+    if isinstance(start, int) and found < start:
+        return bad(ctx, slot, "flow.error.end_before_start", end=found, start=start)
+    if not EARLIEST_YEAR <= found <= latest:
+        return bad(ctx, slot, "flow.error.year_range", year=found, min=EARLIEST_YEAR, max=latest)
+    return ok(slot, found)
+
+
+def fce_instruction_language(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    code = find_language(str(value))
+    # Evaluators read one spelling ("Vietnamese"), whatever language the applicant typed it in.
+    return ok(slot, language_name(code, "en")) if code else _text(64)(ctx, slot, value, slots)
+
+
+def _yes_no(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    answer = value if isinstance(value, bool) else parse.yes_no(str(value))
+    return bad(ctx, slot, "flow.error.yes_no") if answer is None else ok(slot, answer)
+
+
+def case_reference(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    text = unicodedata.normalize("NFKC", str(value)).upper()
+    match = REFERENCE.search(parse.ascii_digits(text))
+    if match is None:
+        return bad(ctx, slot, "flow.error.reference")
+    return ok(slot, f"FCE-{match.group(1)}-{int(match.group(2)):06d}")
+
+
+def case_access_code(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    if value == s.CODE_GIVEN:
+        return ok(slot, s.CODE_GIVEN)
+    code = access.normalise(unicodedata.normalize("NFKC", str(value)))
+    if len(code) != access.CODE_LENGTH or any(ch not in access.ALPHABET for ch in code):
+        return bad(ctx, slot, "flow.error.access_code")
+    return ok(slot, s.CODE_GIVEN)
+
+
+def _whole(value: s.Value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else parse.whole_number(str(value))
+
+
+def points_experience(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    years, age = _whole(value), slots.get("points_age")
+    if years is None:
+        return bad(ctx, slot, "flow.error.not_a_number", value=parse.shorten(str(value)))
+    if years < 0:
+        return bad(ctx, slot, "flow.error.negative")
+    if years > MAX_EXPERIENCE:
+        return bad(ctx, slot, "flow.error.experience_range", years=years, max=MAX_EXPERIENCE)
+    if isinstance(age, int) and years > age - EARLIEST_WORK_AGE:
+        return bad(ctx, slot, "flow.error.experience_vs_age", years=years, age=age)
+    return ok(slot, years)
+
+
+def points_age(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    age, years = _whole(value), slots.get("points_experience")
+    if age is None:
+        return bad(ctx, slot, "flow.error.not_a_number", value=parse.shorten(str(value)))
+    if age < 0:
+        return bad(ctx, slot, "flow.error.negative")
+    if not MIN_AGE <= age <= MAX_AGE:
+        return bad(ctx, slot, "flow.error.age_range", age=age, min=MIN_AGE, max=MAX_AGE)
+    if isinstance(years, int) and years > age - EARLIEST_WORK_AGE:
+        # The age is plausible on its own; the experience given earlier is what to ask again.
+        outcome = bad(ctx, "points_experience", "flow.error.experience_vs_age", years=years, age=age)
+        outcome.updates[slot] = age
+        return outcome
+    return ok(slot, age)
+
+
+def points_salary(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    if isinstance(value, int) and not isinstance(value, bool) and MIN_SALARY <= value <= MAX_SALARY:
+        return ok(slot, value)
+    found = parse.amount(str(value))
+    if found is None:
+        return bad(ctx, slot, "flow.error.salary_unreadable", value=parse.shorten(str(value)))
+    if found.negative:
+        return bad(ctx, slot, "flow.error.negative")
+    if 0 < found.yen < MIN_SALARY:
+        guess = found.yen * 10_000 if found.yen * 10_000 <= MAX_SALARY else MIN_SALARY
+        return bad(
+            ctx,
+            slot,
+            "flow.error.salary_small",
+            amount=format_number(found.yen, ctx.language),
+            guess=format_number(guess, ctx.language),
+        )
+    if found.yen > MAX_SALARY:
+        return bad(ctx, slot, "flow.error.salary_large", amount=format_number(found.yen, ctx.language))
+    return ok(slot, found.yen)
+
+
+Check = Callable[[Ctx, str, s.Value, Slots], Outcome]
+CHECKS: dict[str, Check] = {
+    "fce_country": fce_country,
+    "fce_credential": _credential("fce_country", None),
+    "fce_name": _text(200),
+    "fce_contact": fce_contact,
+    "fce_language": fce_language,
+    "fce_residence": _any_country(optional=False),
+    "fce_nationality": _any_country(optional=True),
+    "fce_purpose": _choice(PURPOSES, words.PURPOSE),
+    "fce_cred_country": fce_cred_country,
+    "fce_cred_id": _credential("fce_cred_country", "fce_cred_name"),
+    "fce_cred_name": fce_cred_name,
+    "fce_institution": _text(300),
+    "fce_field": _text(200),
+    "fce_start_year": fce_start_year,
+    "fce_end_year": fce_end_year,
+    "fce_instruction_language": fce_instruction_language,
+    "fce_documents": _choice(DOCUMENTS, words.DOCUMENTS),
+    "fce_consent": _yes_no,
+    "case_reference": case_reference,
+    "case_access_code": case_access_code,
+    "points_category": _choice(CATEGORIES, words.CATEGORY),
+    "points_education": _choice(EDUCATION, words.EDUCATION),
+    "points_experience": points_experience,
+    "points_salary": points_salary,
+    "points_age": points_age,
+    "points_japanese": _choice(JAPANESE, words.JAPANESE),
+    "points_jp_degree": _yes_no,
+}
+
+
+def check(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    if value is None:
+        return bad(ctx, slot, "flow.error.empty")
+    return CHECKS[slot](ctx, slot, value, slots)

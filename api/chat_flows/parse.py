@@ -1,0 +1,230 @@
+"""Reading typed answers as people write them in five languages: digits in any script, "450万",
+"4.5M", "45 lakh", "はい", "không", Japanese era years. Pure functions, no catalogs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# Text is folded before matching: NFKC (full-width → ASCII), case-folded, Latin diacritics removed
+# (so "Việt Nam" and "viet nam" meet), đ → d. Devanagari and kana keep their marks: they carry meaning.
+_LATIN_MARKS = re.compile(r"[\u0300-\u036f]")
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    return unicodedata.normalize("NFC", _LATIN_MARKS.sub("", decomposed)).replace("đ", "d")
+
+
+def ascii_digits(text: str) -> str:
+    """Any Unicode decimal digit (Devanagari ४, full-width ４) as its ASCII digit."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
+def compact(text: str) -> str:
+    """Folded, with spaces and punctuation removed: the key names and keywords are matched on."""
+    return "".join(ch for ch in fold(text) if ch.isalnum() or unicodedata.category(ch) in {"Mn", "Mc"})
+
+
+HUGE = 1e18
+_NUMBER = re.compile(r"(?<![\d.,])([-−]?)(\d+(?:[.,\s]\d+)*)")
+
+
+@dataclass(frozen=True)
+class Number:
+    value: float
+    negative: bool
+    end: int  # index in the normalised text just after the number, where a unit may follow
+
+
+def _to_float(raw: str) -> float | None:
+    raw = raw.replace(" ", ",")
+    commas, dots = raw.count(","), raw.count(".")
+    if commas and dots:
+        decimal = "," if raw.rfind(",") > raw.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        raw = raw.replace(thousands, "").replace(decimal, ".")
+    elif commas + dots == 1:
+        separator = "," if commas else "."
+        head, tail = raw.split(separator)
+        # One separator followed by exactly three digits groups thousands ("4,500"); otherwise it
+        # is a decimal point, in either convention ("4.5M", "4,5 milhões").
+        raw = head + tail if len(tail) == 3 else f"{head}.{tail}"
+    elif commas + dots > 1:
+        separator = "," if commas else "."
+        parts = raw.split(separator)
+        if any(len(part) != 3 for part in parts[1:]):
+            return None
+        raw = "".join(parts)
+    try:
+        return float(raw)
+    except ValueError:
+        return None
+
+
+def first_number(text: str) -> Number | None:
+    normalised = ascii_digits(unicodedata.normalize("NFKC", text))
+    match = _NUMBER.search(normalised)
+    if match is None:
+        return None
+    value = _to_float(match.group(2).strip())
+    if value is None:
+        return None
+    # Thousands of typed nines overflow a float: any number this large is absurd, and the checks say so.
+    return Number(min(value, HUGE), bool(match.group(1)), match.end())
+
+
+def whole_number(text: str) -> int | None:
+    """The one number in an answer like "25", "25 tuổi", "２５歳", "I'm 25"; None without digits.
+
+    A fraction is cut to whole years ("2.5 years" is two full years, as the points table counts them).
+    """
+    number = first_number(text)
+    if number is None:
+        return None
+    return -int(number.value) if number.negative else int(number.value)
+
+
+# Japanese era names, so "平成30年" is 2018. The first year of an era is written 元年.
+_ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "reiwa": 2018, "heisei": 1988, "showa": 1925}
+_ERA = re.compile(r"(令和|平成|昭和|reiwa|heisei|showa)\s*(元|\d{1,2})")
+
+
+def year(text: str) -> int | None:
+    normalised = ascii_digits(unicodedata.normalize("NFKC", text)).casefold()
+    era = _ERA.search(normalised)
+    if era:
+        offset = 1 if era.group(2) == "元" else int(era.group(2))
+        return _ERAS[era.group(1)] + offset
+    match = re.search(r"(?<!\d)(\d{4})(?!\d)", normalised)
+    if match:
+        return int(match.group(1))
+    number = whole_number(normalised)
+    return number
+
+
+# Multipliers written after an amount. Japanese units multiply in sequence ("4百万" = 4 × 100 × 10,000).
+_UNITS: tuple[tuple[str, int], ...] = (
+    ("milhoes", 1_000_000),
+    ("milhao", 1_000_000),
+    ("million", 1_000_000),
+    ("millions", 1_000_000),
+    ("mio", 1_000_000),
+    ("trieu", 1_000_000),
+    ("मिलियन", 1_000_000),
+    ("करोड", 10_000_000),
+    ("crore", 10_000_000),
+    ("लाख", 100_000),
+    ("lakh", 100_000),
+    ("lac", 100_000),
+    ("हजार", 1_000),
+    ("hajar", 1_000),
+    ("hazar", 1_000),
+    ("thousand", 1_000),
+    ("nghin", 1_000),
+    ("ngan", 1_000),
+    ("mil", 1_000),
+    ("man", 10_000),
+    ("oku", 100_000_000),
+    ("億", 100_000_000),
+    ("万", 10_000),
+    ("萬", 10_000),
+    ("千", 1_000),
+    ("百", 100),
+    ("m", 1_000_000),
+    ("k", 1_000),
+)
+_CURRENCY = re.compile(r"[¥￥円]|yen|jpy|en\b")
+
+
+@dataclass(frozen=True)
+class Amount:
+    yen: int
+    negative: bool
+    had_unit: bool
+
+
+def amount(text: str) -> Amount | None:
+    """An amount of yen from "4,500,000", "450万円", "4.5M", "4,5 milhões", "45 lakh"; None without digits."""
+    number = first_number(text)
+    if number is None:
+        return None
+    rest = fold(ascii_digits(unicodedata.normalize("NFKC", text)))[number.end :]
+    rest = _CURRENCY.sub(" ", rest).lstrip()
+    value = number.value
+    had_unit = False
+    while rest:
+        for unit, factor in _UNITS:
+            if rest.startswith(unit) and (not unit.isascii() or not rest[len(unit) : len(unit) + 1].isalpha()):
+                value *= factor
+                rest = rest[len(unit) :].lstrip()
+                had_unit = True
+                break
+        else:
+            break
+    return Amount(round(min(value, HUGE)), number.negative, had_unit)
+
+
+# Yes and no, as typed in the five languages (folded). Buttons and NLU's affirm/deny cover most
+# answers; these catch the rest when a yes/no question gets a typed word.
+YES = frozenset({
+    "yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "agree", "iagree", "correct", "true",
+    "はい", "うん", "ええ", "ある", "あります", "同意", "同意します", "持っています",
+    "co", "vang", "da", "u", "uh", "dung", "roi", "codong", "codongy", "dongy",
+    "हो", "हजुर", "ho", "hajur", "cha", "छ", "सहमत",
+    "sim", "s", "claro", "tenho", "concordo", "concordosim", "aceito",
+})  # fmt: skip
+NO = frozenset({
+    "no", "n", "nope", "nah", "none", "false", "disagree", "idisagree",
+    "いいえ", "いや", "ない", "なし", "ありません", "持っていません", "同意しない", "同意しません",
+    "khong", "ko", "k", "chua", "khongco", "khongdongy",
+    "होइन", "छैन", "hoina", "chaina", "असहमत",
+    "nao", "naotenho", "nenhum", "nenhuma", "naoconcordo",
+})  # fmt: skip
+
+
+def yes_no(text: str) -> bool | None:
+    key = compact(text)
+    if key in YES:
+        return True
+    if key in NO:
+        return False
+    return None
+
+
+def keyword(text: str, table: Mapping[str, tuple[str, ...]]) -> str | None:
+    """The value whose keyword the answer is or contains; exact matches first, then the longest keyword."""
+    key = compact(text)
+    if not key:
+        return None
+    for value, words in table.items():
+        if key in (compact(word) for word in words):
+            return value
+    best: tuple[int, str] | None = None
+    for value, words in table.items():
+        for word in words:
+            folded = compact(word)
+            if len(folded) >= 3 and folded in key and (best is None or len(folded) > best[0]):
+                best = (len(folded), value)
+    return best[1] if best else None
+
+
+_QUESTION_MARK = re.compile(r"[?？؟]")
+
+
+def has_question_mark(text: str) -> bool:
+    return bool(_QUESTION_MARK.search(text))
+
+
+def printable(text: str) -> bool:
+    """No control or format characters (bidi overrides, zero-width joiners smuggled into names)."""
+    return not any(unicodedata.category(ch) in {"Cc", "Cf"} for ch in text)
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """A user's answer quoted back in a re-ask: one line, and short."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"

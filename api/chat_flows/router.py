@@ -1,0 +1,187 @@
+"""/internal/v1/flows/...: the action server's calls for the chat forms (INTERNAL_TOKEN only).
+
+Every answer a person sees is rendered here in the conversation's language; user mistakes are a 200
+with a re-ask, a malformed call from the action server is a 422 naming the field.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, status
+from pydantic import ValidationError
+
+from api.chat_flows import results
+from api.chat_flows.asks import render_ask
+from api.chat_flows.context import Ctx
+from api.chat_flows.schemas import AskRequest, CaseStatusRequest, FlowRequest, ValidateRequest
+from api.chat_flows.slots import ASKED_SLOTS, SlotName, Value
+from api.chat_flows.validate import Answerer, validate
+from api.conversations.service import ConversationNotFound, ConversationService
+from api.core.config import Settings
+from api.deps import get_catalogs, get_conversations, get_guidance, get_settings_dep, internal_caller
+from api.fce import guards
+from api.fce.deps import Fce, FceDep
+from api.fce.service import CaseNotFound
+from api.guidance import GuidanceService
+from api.i18n import Catalogs
+from api.knowledge import KnowledgeUnavailable
+from api.responses import Reply
+from knowledge_base.language import DEFAULT_LANGUAGE
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/internal/v1/flows", dependencies=[Depends(internal_caller)], tags=["chat-flows"])
+
+
+@dataclass(frozen=True)
+class Env:
+    service: ConversationService
+    catalogs: Catalogs
+    settings: Settings
+    fce: Fce
+
+
+def _env(
+    service: Annotated[ConversationService, Depends(get_conversations)],
+    catalogs: Annotated[Catalogs, Depends(get_catalogs)],
+    settings: Annotated[Settings, Depends(get_settings_dep)],
+    fce: FceDep,
+) -> Env:
+    return Env(service, catalogs, settings, fce)
+
+
+EnvDep = Annotated[Env, Depends(_env)]
+
+
+def _context(body: FlowRequest, env: Env) -> Ctx:
+    """The api's record of the conversation decides language and channel; the slot covers unknown ones."""
+    try:
+        conversation = env.service.get(body.conversation_id)
+        language, channel = conversation.language, conversation.channel
+    except ConversationNotFound:
+        language, channel = body.language or DEFAULT_LANGUAGE, "widget"
+    return Ctx(language, channel, env.catalogs, env.fce.data, env.settings.public_base_url.rstrip("/"))
+
+
+def _plain(slots: Mapping[SlotName, Value]) -> dict[str, Value]:
+    return {str(name): value for name, value in slots.items()}
+
+
+def _replies(replies: list[Reply]) -> list[dict[str, Any]]:
+    return [reply.as_dict() for reply in replies]
+
+
+def _slot_error(slot: str, message: str) -> HTTPException:
+    detail = [{"loc": ["body", "slots", slot], "msg": message, "type": "value_error"}]
+    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=detail)
+
+
+@router.post("/ask")
+def ask_slot(body: AskRequest, env: EnvDep) -> dict[str, Any]:
+    if body.slot not in ASKED_SLOTS:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            detail=[{"loc": ["body", "slot"], "msg": "this slot is never asked", "type": "value_error"}],
+        )
+    return {"replies": _replies([render_ask(_context(body, env), body.slot, _plain(body.slots))])}
+
+
+def _without_buttons(reply: Reply) -> Reply:
+    """An answer given in the middle of a form keeps its text and sources, not its buttons: those
+    (more detail, feedback, a person) would leave the form. Suggested topics are listed as text."""
+    topics = [b["title"] for b in reply.buttons if b.get("payload", "").startswith("/ask_topic")]
+    text = "\n".join([reply.text, *(f"• {title}" for title in topics)])
+    return Reply(text=text, sources=reply.sources)
+
+
+def _answerer(guidance: GuidanceService, conversation_id: str, ctx: Ctx) -> Answerer:
+    def answer(text: str) -> list[Reply]:
+        try:
+            replies = guidance.respond(conversation_id, "ask_guidance", text[:5000], {})
+        except (LookupError, KnowledgeUnavailable):
+            return [Reply(text=ctx.t("flow.error.cannot_answer_now"))]
+        return [_without_buttons(reply) for reply in replies]
+
+    return answer
+
+
+@router.post("/validate")
+def validate_answers(
+    body: ValidateRequest, env: EnvDep, guidance: Annotated[GuidanceService, Depends(get_guidance)]
+) -> dict[str, Any]:
+    ctx = _context(body, env)
+    verdict = validate(
+        ctx,
+        _plain(body.candidates),
+        _plain(body.slots),
+        body.text,
+        body.requested_slot,
+        body.intent,
+        body.confidence,
+        _answerer(guidance, body.conversation_id, ctx),
+    )
+    # Which slots failed is useful in logs; what was typed is personal and stays out.
+    if not verdict.valid:
+        taken = "question" if verdict.question else "exit" if verdict.exit else "reask"
+        log.info("flow answer not taken slots=%s as=%s", sorted(body.candidates), taken)
+    return {"slots": verdict.slots, "replies": _replies(verdict.replies), "valid": verdict.valid, "exit": verdict.exit}
+
+
+@router.post("/fce/preview")
+def fce_preview(body: FlowRequest, env: EnvDep) -> dict[str, Any]:
+    replies, updates = results.preview(_context(body, env), _plain(body.slots))
+    return {"replies": _replies(replies), "slots": updates}
+
+
+@router.post("/fce/application")
+def fce_application(body: FlowRequest) -> dict[str, Any]:
+    try:
+        application = results.application(body.conversation_id, _plain(body.slots))
+    except results.Incomplete as error:
+        raise _slot_error(error.slot, "the form has no answer for this slot") from None
+    return {"application": application, "interview": application["documents"] == "none"}
+
+
+@router.post("/case-status")
+def case_status(body: CaseStatusRequest, env: EnvDep) -> dict[str, Any]:
+    """The public status check's rules: a per-caller budget (here the conversation, since every chat
+    arrives from the action server's address) and the reference's wrong-code lockout."""
+    ctx, fce = _context(body, env), env.fce
+    try:
+        budget = (fce.settings.ip_status_limit, fce.settings.ip_status_window_seconds)
+        fce.cases.rate_limit("access", f"chat:{body.conversation_id}", *budget)
+    except guards.Limited as error:
+        return _limited(ctx, "rate_limited", "fce.api.rate_limited", error)
+    try:
+        case_id, _language = fce.cases.authenticate(body.reference, body.access_code)
+    except CaseNotFound:
+        return {"outcome": "not_found", "replies": _replies([Reply(text=ctx.t("fce.api.not_found"))])}
+    except guards.Limited as error:
+        return _limited(ctx, "locked", "fce.api.locked", error)
+    view = fce.cases.status_view(case_id)
+    return {"outcome": "found", "status": view.status, "replies": _replies([results.case_status(ctx, view)])}
+
+
+def _limited(ctx: Ctx, outcome: str, key: str, error: guards.Limited) -> dict[str, Any]:
+    minutes = max(1, (error.retry_after + 59) // 60)
+    text = ctx.t(key, minutes=minutes, seconds=error.retry_after)
+    return {"outcome": outcome, "replies": _replies([Reply(text=text)])}
+
+
+@router.post("/points")
+def hsp_points(body: FlowRequest, env: EnvDep) -> dict[str, Any]:
+    ctx = _context(body, env)
+    try:
+        request = results.points_request(ctx, _plain(body.slots))
+    except results.Incomplete as error:
+        raise _slot_error(error.slot, "the form has no answer for this slot") from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "slots"
+        raise _slot_error(results.POINTS_FIELDS.get(field, field), first["msg"]) from None
+    reply, result = results.points(ctx, request)
+    summary = {key: result[key] for key in ("total", "threshold", "eligible")}
+    return {"replies": _replies([reply]), "result": summary}

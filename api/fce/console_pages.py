@@ -1,0 +1,116 @@
+"""/console/cases: the evaluators' workspace in the console (server-rendered; fce-console.js sends the
+changes to /api/v1/evaluator with the session's CSRF token). Evaluators and admins; advisors get 403."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.advisors.console import _language, _render, _user
+from api.advisors.models import Role, User
+from api.fce.comparability import JAPAN_QUALIFICATIONS
+from api.fce.countries import country_name
+from api.fce.deps import CatalogsDep, EvaluationsDep, FceDep, field_error
+from api.fce.evaluator_api import case_list
+from api.fce.service import CaseNotFound
+from api.fce.workflow import CloseReason, Status
+
+router = APIRouter(prefix="/console/cases", include_in_schema=False)
+Lang = Annotated[str | None, Query(max_length=8)]
+Filter = Annotated[str, Query(max_length=16)]
+PER_PAGE = 50
+EVALUATOR_ROLES = (Role.EVALUATOR.value, Role.ADMIN.value)
+
+
+def _evaluator(request: Request) -> User | Response:
+    """The logged-in evaluator, a redirect to the login page, or 403 for other staff."""
+    user = _user(request, EVALUATOR_ROLES)
+    if user is not None:
+        return user
+    if _user(request, tuple(role.value for role in Role)) is not None:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="evaluators only")
+    return RedirectResponse("/console/login", status_code=303)
+
+
+def _int_filter(name: str, value: str, low: int, high: int) -> int | None:
+    if value == "":
+        return None
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise field_error(["query", name], f"must be a whole number from {low} to {high}")
+    return int(value)
+
+
+@router.get("", response_class=HTMLResponse)
+def cases_page(
+    request: Request,
+    fce: FceDep,
+    catalogs: CatalogsDep,
+    lang: Lang = None,
+    status_: Annotated[str, Query(alias="status", max_length=24)] = "",
+    country: Filter = "",
+    age: Filter = "",
+    page: Filter = "1",
+) -> Response:
+    user = _evaluator(request)
+    if not isinstance(user, User):
+        return user
+    language = _language(lang, user)
+    # The filter form sends empty strings for "any"; everything else is checked like the JSON API.
+    if status_ and status_ not in {s.value for s in Status}:
+        raise field_error(["query", "status"], "unknown status")
+    country = country.strip().upper()
+    if country and not (len(country) == 2 and country.isalpha()):
+        raise field_error(["query", "country"], "must be a two-letter country code")
+    older_than = _int_filter("age", age, 0, 3650)
+    page_number = _int_filter("page", page, 1, 100_000) or 1
+    listing = case_list(fce, Status(status_) if status_ else None, country or None, older_than, page_number, PER_PAGE)
+    filters = {"status": status_, "country": country, "age": age, "lang": language}
+
+    def page_url(number: int) -> str:
+        return "/console/cases?" + urlencode({**filters, "page": number})
+
+    for item in listing["items"]:
+        item["country_names"] = [country_name(code, language) for code in item["countries"]]
+    countries = sorted(fce.data.countries, key=lambda code: country_name(code, language))
+    context: dict[str, Any] = {
+        "user": user,
+        "listing": listing,
+        "filters": filters,
+        "statuses": [s.value for s in Status],
+        "countries": [(code, country_name(code, language)) for code in countries],
+        "previous_url": page_url(page_number - 1) if page_number > 1 else None,
+        "next_url": page_url(page_number + 1) if page_number < listing["pages"] else None,
+    }
+    return _render(request, "cases.html", language, context)
+
+
+@router.get("/{reference}", response_class=HTMLResponse)
+def case_page(
+    request: Request, reference: str, evaluations: EvaluationsDep, catalogs: CatalogsDep, lang: Lang = None
+) -> Response:
+    user = _evaluator(request)
+    if not isinstance(user, User):
+        return user
+    language = _language(lang, user)
+    try:
+        case = evaluations.case_file(reference)
+    except CaseNotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="case not found") from None
+    applicant = case["applicant"]
+    context: dict[str, Any] = {
+        "user": user,
+        "case": case,
+        "residence": country_name(applicant["residence_country"], language),
+        "nationality": country_name(applicant["nationality"], language) if applicant["nationality"] else None,
+        "applicant_language": catalogs.gettext(f"language.{applicant['language']}", language),
+        "countries": {c["country"]: country_name(c["country"], language) for c in case["credentials"]},
+        "jp_names": {key: catalogs.gettext(f"fce.jp.{key}", language) for key in JAPAN_QUALIFICATIONS},
+        "close_reasons": [reason.value for reason in CloseReason],
+        # Buttons for plain steps; documents_requested and closed have their own forms (message, reason).
+        "steps": [s for s in case["allowed"] if s not in (Status.DOCUMENTS_REQUESTED, Status.CLOSED)],
+        "api": f"/api/v1/evaluator/cases/{case['reference']}",
+    }
+    return _render(request, "case.html", language, context)

@@ -1,0 +1,198 @@
+"""/api/v1/evaluator/*: the evaluator's case list, case file, workflow, evaluations, notes and downloads.
+
+Evaluators and admins only (advisors get 403), with the same authentication as /api/v1/advisor: a
+bearer token, or the console's cookie plus the CSRF header on changes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Query, status
+from fastapi.responses import FileResponse, Response
+
+from api.advisors.models import Role, User
+from api.auth.deps import require_roles
+from api.fce import fonts
+from api.fce.deps import EvaluationsDep, Fce, FceDep, NotifierDep, field_error
+from api.fce.downloads import document_response, statement_response
+from api.fce.evaluations import EvaluationService, NotEditable, NotEvaluated, UnknownCredential, actor_for
+from api.fce.evaluator_schemas import DocumentsRequest, EvaluationIn, EvaluatorTransition, NoteIn
+from api.fce.guards import as_utc
+from api.fce.notify import Notifier, follow_up
+from api.fce.schemas import TransitionRequest
+from api.fce.service import CaseNotFound, iso
+from api.fce.statement import UncoveredText
+from api.fce.workflow import EvaluationMissing, IllegalTransition, ReasonRequired, Status
+
+evaluator = require_roles(Role.EVALUATOR.value, Role.ADMIN.value)
+Evaluator = Annotated[User, Depends(evaluator)]
+router = APIRouter(prefix="/api/v1/evaluator", tags=["evaluator"])
+
+
+def not_found() -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, detail="case not found")
+
+
+def case_list(
+    fce: Fce,
+    status_: Status | None,
+    country: str | None,
+    older_than_days: int | None,
+    page: int,
+    per_page: int,
+) -> dict[str, Any]:
+    items, total = fce.cases.list_cases(
+        status=status_, country=country, older_than_days=older_than_days, page=page, per_page=per_page
+    )
+    now = fce.cases.clock()
+    return {
+        "total": total,
+        "page": page,
+        "per_page": per_page,
+        "pages": max(1, -(-total // per_page)),
+        "items": [
+            {
+                "reference": item.reference,
+                "status": item.status,
+                "applicant_name": item.applicant_name,
+                "language": item.language,
+                "countries": item.countries,
+                "documents_available": item.documents_available,
+                "interview_path": item.interview_path,
+                "created_at": iso(item.created_at),
+                "updated_at": iso(item.updated_at),
+                "age_days": _age_days(now, item.created_at),
+            }
+            for item in items
+        ],
+    }
+
+
+def _age_days(now: datetime, created: datetime) -> int:
+    return max(0, (now - as_utc(created)).days)
+
+
+@router.get("/cases")
+def list_cases(
+    user: Evaluator,
+    fce: FceDep,
+    status_: Annotated[Status | None, Query(alias="status")] = None,
+    country: Annotated[str | None, Query(pattern="^[A-Za-z]{2}$")] = None,
+    older_than_days: Annotated[int | None, Query(ge=0, le=3650)] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, Any]:
+    return case_list(fce, status_, country, older_than_days, page, per_page)
+
+
+@router.get("/cases/{reference}")
+def case_file(reference: str, user: Evaluator, evaluations: EvaluationsDep) -> dict[str, Any]:
+    try:
+        return evaluations.case_file(reference)
+    except CaseNotFound:
+        raise not_found() from None
+
+
+def change_status(
+    fce: Fce,
+    evaluations: EvaluationService,
+    notifier: Notifier,
+    background: BackgroundTasks,
+    user: User,
+    reference: str,
+    body: EvaluatorTransition,
+) -> dict[str, Any]:
+    """One workflow step by a logged-in user, audited; the applicant is told after the commit."""
+    if body.to is Status.DOCUMENTS_REQUESTED and not body.message:
+        raise field_error(["body", "message"], "say which documents are needed; the applicant receives this text")
+    request = TransitionRequest(to=body.to, actor=actor_for(user), reason=body.reason, close_reason=body.close_reason)
+    try:
+        detail, notice = fce.cases.transition(reference, request, message=body.message, user_id=user.id)
+    except CaseNotFound:
+        raise not_found() from None
+    except (IllegalTransition, EvaluationMissing) as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from None
+    except ReasonRequired as error:
+        raise field_error(["body", "close_reason" if body.close_reason is None else "reason"], str(error)) from None
+    background.add_task(follow_up, notice, notifier, lambda ref: evaluations.statement(reference=ref))
+    return detail
+
+
+@router.post("/cases/{reference}/transitions")
+def transition(
+    reference: str,
+    body: EvaluatorTransition,
+    user: Evaluator,
+    fce: FceDep,
+    evaluations: EvaluationsDep,
+    notifier: NotifierDep,
+    background: BackgroundTasks,
+) -> dict[str, Any]:
+    return change_status(fce, evaluations, notifier, background, user, reference, body)
+
+
+@router.post("/cases/{reference}/request-documents")
+def request_documents(
+    reference: str,
+    body: DocumentsRequest,
+    user: Evaluator,
+    fce: FceDep,
+    evaluations: EvaluationsDep,
+    notifier: NotifierDep,
+    background: BackgroundTasks,
+) -> dict[str, Any]:
+    """Ask the applicant for documents: the message goes to them, and the case waits for the upload."""
+    step = EvaluatorTransition(to=Status.DOCUMENTS_REQUESTED, message=body.message)
+    return change_status(fce, evaluations, notifier, background, user, reference, step)
+
+
+@router.post("/cases/{reference}/notes", status_code=status.HTTP_201_CREATED)
+def add_note(reference: str, body: NoteIn, user: Evaluator, evaluations: EvaluationsDep) -> dict[str, Any]:
+    try:
+        return evaluations.add_note(user, reference, body.text)
+    except CaseNotFound:
+        raise not_found() from None
+
+
+@router.put("/cases/{reference}/evaluation")
+def record_evaluation(
+    reference: str, body: EvaluationIn, user: Evaluator, evaluations: EvaluationsDep
+) -> dict[str, Any]:
+    try:
+        return evaluations.record_evaluation(user, reference, body)
+    except CaseNotFound:
+        raise not_found() from None
+    except UnknownCredential:
+        raise field_error(["body", "credential"], "the case has no credential at this position") from None
+    except NotEditable as error:
+        detail = f"evaluations can be recorded in documents_received or under_evaluation, not in {error}"
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=detail) from None
+
+
+@router.get("/cases/{reference}/documents/{document_id}")
+def download_document(
+    reference: str, document_id: int, user: Evaluator, fce: FceDep, evaluations: EvaluationsDep
+) -> FileResponse:
+    try:
+        document, path = fce.cases.document_path(reference, document_id)
+    except CaseNotFound:
+        raise not_found() from None
+    evaluations.audit_access(user, reference, "fce.document_opened", document_id)
+    return document_response(document, path)
+
+
+@router.get("/cases/{reference}/statement")
+def download_statement(reference: str, user: Evaluator, evaluations: EvaluationsDep) -> Response:
+    try:
+        issued = evaluations.statement(reference=reference)
+    except CaseNotFound:
+        raise not_found() from None
+    except NotEvaluated:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail="the case is not evaluated yet") from None
+    except (fonts.FontMissing, UncoveredText) as error:
+        # Staff see the cause (e.g. which Debian font package to install); applicants get a catalog text.
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=str(error)) from None
+    evaluations.audit_access(user, issued.reference, "fce.statement_opened")
+    return statement_response(issued)

@@ -1,0 +1,192 @@
+"""The evaluation statement: one PDF, in Japanese and then in the applicant's language (once if that is Japanese).
+
+Built with fpdf2 and HarfBuzz shaping, so Devanagari conjuncts and vowel signs join correctly, with
+Noto fonts embedded (subset) for Latin with Vietnamese marks, Devanagari and Japanese. Every fixed
+string comes from the fce.po catalogs; the evaluator's own words (field, differences, remarks) are
+printed as written, since they are the reasons the Tokyo Convention asks us to give.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from fpdf.fonts import TTFFont
+
+from api.fce import fonts
+from api.fce.countries import country_name
+from api.i18n import Catalogs, format_date
+
+# Characters that are laid out but need no glyph of their own.
+_NO_GLYPH = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
+
+
+class UncoveredText(RuntimeError):
+    """Some text has characters none of the embedded fonts can draw; printing it would show empty boxes."""
+
+
+@dataclass(frozen=True)
+class Difference:
+    difference: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One credential as the applicant described it, and the evaluator's result for it."""
+
+    country: str
+    # The credential's name per language from the comparability data, or None for free text.
+    names: dict[str, str] | None
+    free_name: str | None
+    institution: str
+    field_of_study: str
+    start_year: int
+    end_year: int | None
+    japan_equivalent: str
+    isced_level: int
+    jqf_level: int
+    field: str
+    differences: tuple[Difference, ...]
+    remarks: str | None
+
+    def name(self, language: str) -> str:
+        if self.names is not None:
+            return self.names.get(language) or self.names["en"]
+        return self.free_name or ""
+
+
+@dataclass(frozen=True)
+class StatementContent:
+    reference: str
+    applicant_name: str
+    language: str  # the applicant's
+    issued_on: date | datetime
+    findings: tuple[Finding, ...]
+
+
+def statement_languages(language: str) -> list[str]:
+    return ["ja"] if language == "ja" else ["ja", language]
+
+
+def render(content: StatementContent, catalogs: Catalogs, font_dirs: Sequence[Path] = fonts.DEFAULT_DIRS) -> bytes:
+    """The PDF's bytes. Raises fonts.FontMissing or UncoveredText rather than print missing glyphs."""
+    pdf = FPDF(format="A4")
+    pdf.set_margins(18, 16, 18)
+    pdf.set_auto_page_break(True, margin=16)
+    pdf.set_title(f"{catalogs.gettext('fce.statement.title', 'ja')} {content.reference}")
+    pdf.set_author("Kakehashi")
+    pdf.set_lang("ja")
+    if isinstance(content.issued_on, datetime):
+        # The issue time as creation date: rendering the same statement again gives the same document.
+        pdf.set_creation_date(content.issued_on)
+    for font, path in fonts.locate(font_dirs):
+        pdf.add_font(font.family, font.style, str(path), collection_font_number=font.collection_index)
+    pdf.set_text_shaping(True)
+    sections = [
+        (language, list(_lines(content, catalogs, language))) for language in statement_languages(content.language)
+    ]
+    _check_coverage(pdf, [text for _language, lines in sections for _kind, text in lines])
+    for language, lines in sections:
+        primary = fonts.PRIMARY_FAMILY[language]
+        pdf.set_fallback_fonts([f for f in ("latin", "cjk", "devanagari") if f != primary], exact_match=False)
+        pdf.add_page()
+        for kind, text in lines:
+            _draw(pdf, primary, kind, text)
+    missing = {
+        name: font.missing_glyphs
+        for name, font in pdf.fonts.items()
+        if isinstance(font, TTFFont) and font.missing_glyphs
+    }
+    if missing:
+        raise UncoveredText(f"glyphs missing after shaping: {missing}")
+    return bytes(pdf.output())
+
+
+# -- content: (kind, text) lines per language ---------------------------------------------------------
+
+
+def _lines(content: StatementContent, catalogs: Catalogs, language: str) -> Iterator[tuple[str, str]]:
+    def t(key: str, **params: object) -> str:
+        return catalogs.gettext(f"fce.statement.{key}", language, **params)
+
+    yield "title", t("title")
+    yield "subtitle", t("subtitle")
+    yield "label", t("reference")
+    yield "value", content.reference
+    yield "label", t("applicant")
+    yield "value", content.applicant_name
+    yield "label", t("issued")
+    yield "value", format_date(content.issued_on, language)
+    for number, finding in enumerate(content.findings, start=1):
+        yield "heading", t("credential_heading", number=number)
+        yield "label", t("credential")
+        yield "value", finding.name(language)
+        yield "label", t("institution")
+        yield "value", finding.institution
+        yield "label", t("country")
+        yield "value", country_name(finding.country, language)
+        yield "label", t("field_of_study")
+        yield "value", finding.field_of_study
+        yield "label", t("years")
+        if finding.end_year is None:
+            yield "value", t("years_ongoing", start=finding.start_year)
+        else:
+            yield "value", t("years_range", start=finding.start_year, end=finding.end_year)
+        yield "label", t("comparable")
+        yield "value", catalogs.gettext(f"fce.jp.{finding.japan_equivalent}", language)
+        yield "label", t("levels")
+        yield "value", t("levels_value", isced=finding.isced_level, jqf=finding.jqf_level)
+        yield "label", t("field")
+        yield "value", finding.field
+        yield "label", t("differences")
+        if not finding.differences:
+            yield "value", t("no_differences")
+        for item in finding.differences:
+            yield "value", t("difference_item", difference=item.difference, reason=item.reason)
+        if finding.remarks:
+            yield "label", t("remarks")
+            yield "value", finding.remarks
+    yield "small", t("disclaimer")
+
+
+def _check_coverage(pdf: FPDF, texts: list[str]) -> None:
+    covered: set[int] = set()
+    for font in pdf.fonts.values():
+        covered.update(getattr(font, "cmap", {}))
+    uncovered = sorted(
+        {ch for text in texts for ch in text if unicodedata.category(ch) not in _NO_GLYPH and ord(ch) not in covered}
+    )
+    if uncovered:
+        codes = " ".join(f"U+{ord(ch):04X}" for ch in uncovered[:10])
+        raise UncoveredText(f"no statement font has these characters: {codes}; add a Noto font for their script")
+
+
+# -- drawing --------------------------------------------------------------------------------------------
+
+_STYLE = {
+    # kind: (style, size pt, line height mm, space after mm)
+    "title": ("B", 16, 8.0, 1.0),
+    "subtitle": ("", 10, 5.5, 5.0),
+    "heading": ("B", 12.5, 7.0, 1.5),
+    "label": ("B", 9, 5.0, 0.0),
+    "value": ("", 10.5, 5.8, 1.8),
+    "small": ("", 8.5, 4.6, 0.0),
+}
+
+
+def _draw(pdf: FPDF, family: str, kind: str, text: str) -> None:
+    style, size, height, after = _STYLE[kind]
+    if kind == "heading":
+        pdf.ln(3)
+    if kind == "small":
+        pdf.ln(6)
+    pdf.set_font(family, style, size)
+    pdf.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    if after:
+        pdf.ln(after)
