@@ -54,7 +54,16 @@ def get_notifier(request: Request, catalogs: Annotated[Catalogs, Depends(get_cat
         mail = MailSettings()
         request.app.state.fce_mail = mail
     state = request.app.state
-    return Notifier(catalogs, state.conversations, mail, state.settings.public_base_url)
+    advisors = state.advisors
+    return Notifier(
+        catalogs,
+        state.conversations,
+        mail,
+        state.settings.public_base_url,
+        hand_to_people=lambda conversation_id, context: advisors.request_handoff(
+            conversation_id, "evaluator_question", context
+        ),
+    )
 
 
 def client_ip(request: Request) -> str:

@@ -11,7 +11,7 @@ import logging
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from api.fce.config import MailSettings
 from api.fce.mail import MailConfigError, send_mail
@@ -60,12 +60,16 @@ class Notifier:
         mail: MailSettings,
         public_base_url: str,
         send: Callable[[MailSettings, str, str, str], None] = send_mail,
+        hand_to_people: Callable[[str, dict[str, Any]], object] | None = None,
     ) -> None:
         self.catalogs = catalogs
         self.conversations = conversations
         self.mail = mail
         self.public_base_url = public_base_url.rstrip("/")
         self.send = send
+        # An evaluator's question is a person talking: the applicant's answer must reach people, not
+        # the bot, so the conversation is handed to the advisors' queue (api/advisors).
+        self.hand_to_people = hand_to_people
 
     def text(self, notice: StatusNotice) -> str:
         language = notice.language
@@ -75,15 +79,31 @@ class Notifier:
         parts = [self.catalogs.gettext(f"fce.notify.{key}", language, reference=notice.reference)]
         if notice.message:
             parts.append(self.catalogs.gettext("fce.notify.message", language, message=notice.message))
+            if self._asks_applicant(notice):
+                parts.append(self.catalogs.gettext("fce.notify.reply_here", language))
         url = f"{self.public_base_url}/fce/status?lang={language}"
         parts.append(self.catalogs.gettext("fce.notify.status_link", language, url=url))
         return "\n\n".join(parts)
+
+    def _asks_applicant(self, notice: StatusNotice) -> bool:
+        """The evaluator wrote to an applicant whose case is still open (a closing reason is an
+        explanation, not a question) in a chat that can carry the answer back."""
+        return bool(
+            notice.message
+            and notice.conversation_id
+            and self.hand_to_people is not None
+            and notice.status not in (Status.EVALUATED, Status.CLOSED)
+        )
 
     def deliver(self, notice: StatusNotice) -> None:
         text = self.text(notice)
         if notice.conversation_id:
             try:
                 self.conversations.store_system_message(notice.conversation_id, notice.language, Reply(text=text))
+                if self._asks_applicant(notice) and self.hand_to_people is not None:
+                    self.hand_to_people(
+                        notice.conversation_id, {"fce_reference": notice.reference, "fce_status": notice.status}
+                    )
             except Exception as error:  # noqa: BLE001 - the change is committed; a lost notice must not undo it
                 log.warning("fce notice to chat failed: case=%s error=%s", notice.reference, type(error).__name__)
         if notice.email and self.mail.enabled:

@@ -169,3 +169,46 @@ def test_every_status_change_has_a_text_in_every_language(language: str) -> None
         assert f"https://kakehashi.example/fce/status?lang={language}" in text
     for key in ("fce.mail.subject", "fce.mail.footer"):
         assert CATALOGS.has(key, language)
+
+
+def test_an_evaluators_question_hands_the_chat_to_people(
+    client: TestClient, fce: Fce, evaluator: dict[str, Any], fake_rasa: Any
+) -> None:
+    conversation = client.post("/api/v1/widget/conversations", json={"locale": "vi"}).json()
+    auth = {"Authorization": f"Bearer {conversation['token']}"}
+    body = {key: value for key, value in application().items() if key != "email"}
+    created = client.post(
+        "/internal/v1/fce/cases", json={**body, "conversation_id": conversation["conversation_id"]}, headers=INTERNAL
+    )
+    ref = created.json()["reference"]
+    asked = client.post(
+        f"/api/v1/evaluator/cases/{ref}/request-documents",
+        json={"message": "Bạn có bảng điểm năm cuối không?"},
+        headers=evaluator["headers"],
+    )
+    assert asked.status_code == 200
+    url = f"/api/v1/widget/conversations/{conversation['conversation_id']}/messages"
+    history = client.get(url, headers=auth).json()
+    assert history["state"] == "waiting"  # the applicant's answer goes to people, not the bot
+    notice = next(m for m in history["messages"] if m["role"] == "system")["text"]
+    assert "Bạn có bảng điểm năm cuối không?" in notice
+    assert CATALOGS.gettext("fce.notify.reply_here", "vi") in notice
+    sent_before = len(fake_rasa.sent)
+    reply = client.post(url, json={"text": "Có, tôi sẽ gửi bảng điểm ngay."}, headers=auth)
+    assert reply.json()["state"] == "waiting"
+    assert len(fake_rasa.sent) == sent_before
+
+
+def test_a_closing_reason_is_not_a_question(client: TestClient, fce: Fce, evaluator: dict[str, Any]) -> None:
+    conversation = client.post("/api/v1/widget/conversations", json={"locale": "en"}).json()
+    body = {key: value for key, value in application(preferred_language="en").items() if key != "email"}
+    created = client.post(
+        "/internal/v1/fce/cases", json={**body, "conversation_id": conversation["conversation_id"]}, headers=INTERNAL
+    )
+    ref = created.json()["reference"]
+    move(client, evaluator, ref, "closed", close_reason="rejected", reason="The institution is not recognised.")
+    history = client.get(
+        f"/api/v1/widget/conversations/{conversation['conversation_id']}/messages",
+        headers={"Authorization": f"Bearer {conversation['token']}"},
+    ).json()
+    assert history["state"] == "bot"
