@@ -17,7 +17,7 @@ from actions.api_client import ApiClient, ApiError
 
 log = logging.getLogger(__name__)
 
-FLOW_PREFIXES = ("fce_", "case_", "points_")
+FLOW_PREFIXES = ("fce_", "case_", "points_", "pathway_")
 LANGUAGES = ("ja", "en", "vi", "ne", "pt")
 # Messages that are never a form's answer: buttons of other kinds (bot/domain.yml excludes them from
 # the from_text mappings). A typed "stop" or "a person" is judged by the api with the question.
@@ -86,6 +86,10 @@ ASKED_SLOTS = (
     "case_reference", "case_access_code",
     "points_category", "points_education", "points_experience", "points_salary", "points_age", "points_japanese",
     "points_jp_degree",
+    "pathway_mode",
+    "pathway_edu_level", "pathway_edu_country", "pathway_edu_field", "pathway_jp_grad", "pathway_age",
+    "pathway_experience", "pathway_exp_field", "pathway_japanese", "pathway_ssw_test", "pathway_job_field",
+    "pathway_salary",
 )  # fmt: skip
 # One registered action per question; rasa-sdk registers every concrete Action subclass.
 ASK_ACTIONS = [type(f"AskSlot_{slot}", (AskSlot,), {"slot": slot, "__module__": __name__}) for slot in ASKED_SLOTS]
@@ -149,6 +153,26 @@ class ValidateFceApplicationForm(FlowValidation):
 class ValidatePointsForm(FlowValidation):
     def name(self) -> str:
         return "validate_points_form"
+
+
+class ValidatePathwayModeForm(FlowValidation):
+    """Which check: the HSP points or the pathway self-check. A value left from an earlier turn (the
+    result's offer of the points) is no answer: on activation the question is always asked."""
+
+    def name(self) -> str:
+        return "validate_pathway_mode_form"
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if tracker.get_slot("requested_slot") != "pathway_mode":
+            return [SlotSet("pathway_mode", None)]
+        return await super().get_validation_events(dispatcher, tracker, domain)
+
+
+class ValidatePathwayForm(FlowValidation):
+    def name(self) -> str:
+        return "validate_pathway_form"
 
 
 class ValidateCaseStatusForm(FlowValidation):

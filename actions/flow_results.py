@@ -22,15 +22,18 @@ log = logging.getLogger(__name__)
 # A lost answer to the submit is retried with the same Idempotency-Key: one case, the same code.
 SUBMIT_ATTEMPTS = 3
 RETRY_PAUSE_SECONDS = 0.5
-FLOW_OF_FORM = {
+FLOW_OF_FORM: dict[str, str | tuple[str, ...]] = {
     "fce_preview_form": "fce_",
     "fce_application_form": "fce_",
     "case_status_form": "case_",
-    "points_form": "points_",
+    # pathway_mode chose the points: forgotten with them.
+    "points_form": ("points_", "pathway_mode"),
+    "pathway_mode_form": "pathway_",
+    "pathway_form": "pathway_",
 }
 
 
-def clear(tracker: Tracker, prefix: str) -> list[dict[str, Any]]:
+def clear(tracker: Tracker, prefix: str | tuple[str, ...]) -> list[dict[str, Any]]:
     names = [name for name, value in tracker.slots.items() if name.startswith(prefix) and value is not None]
     return [SlotSet(name, None) for name in names]
 
@@ -167,7 +170,25 @@ class ActionPointsResult(FlowAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         await self.relay(dispatcher, "/internal/v1/flows/points", flow_body(tracker))
-        return clear(tracker, "points_")
+        return clear(tracker, FLOW_OF_FORM["points_form"])
+
+
+class ActionPathwayResult(FlowAction):
+    """The pathway self-check's result. When HSP nearly fits the api adds the offer to calculate the
+    points, and pathway_mode is set to "points": the rule for the offer's "yes" starts points_form."""
+
+    def name(self) -> str:
+        return "action_pathway_result"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        answer = await self.relay(dispatcher, "/internal/v1/flows/pathways", flow_body(tracker))
+        events = clear(tracker, "pathway_")
+        result = (answer or {}).get("result")
+        if isinstance(result, dict) and result.get("offer_points") is True:
+            events.append(SlotSet("pathway_mode", "points"))
+        return events
 
 
 class ActionFlowStop(Action):

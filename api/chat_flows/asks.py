@@ -10,6 +10,7 @@ from api.chat_flows.context import Ctx, ask, choice
 from api.chat_flows.places import language_name, official_language, own_language_name
 from api.fce.countries import country_name
 from api.fce.pages import privacy_url
+from api.pathways.data import localised, pathway_rules
 from api.responses import Reply
 from knowledge_base.language import LANGUAGES
 
@@ -24,6 +25,22 @@ DOCUMENTS = ("all", "some", "none")
 CATEGORIES = ("a", "b", "c")
 EDUCATION = ("doctorate", "mba_mot", "master", "bachelor", "none")
 JAPANESE = ("N1", "N2", "none")
+# The pathway self-check (issue #7). Fields and levels are the rule file's ids; the buttons offer the
+# fields most of our users name (at most eleven, so Cancel fits on LINE), the rest can be typed.
+MODES = ("points", "check")
+PATHWAY_JAPANESE = ("N1", "N2", "N3", "N4", "N5", "jft", s.NONE)
+STUDY_FIELDS = (
+    "it", "engineering", "natural_science", "business_law_economics", "languages_translation", "design_trade",
+    "nursing_care", "agriculture", "food_service", "construction", "other",
+)  # fmt: skip
+WORK_FIELDS = (
+    "it", "engineering", "business_law_economics", "languages_translation", "management", "nursing_care",
+    "food_service", "food_manufacturing", "construction", "agriculture", "other",
+)  # fmt: skip
+SSW_FIELDS = (
+    "nursing_care", "food_service", "food_manufacturing", "construction", "agriculture", "industrial_products",
+    "accommodation", "building_cleaning", "automobile_repair", "fishery",
+)  # fmt: skip
 
 Slots = Mapping[str, s.Value]
 
@@ -131,6 +148,37 @@ def _yes_no(slot: str) -> Callable[[Ctx, Slots], Reply]:
     return render
 
 
+def education_levels() -> tuple[str, ...]:
+    return tuple(pathway_rules()["education_levels"])
+
+
+def field_name(ctx: Ctx, field_id: str) -> str:
+    return localised(pathway_rules()["fields"][field_id]["name"], ctx.language)
+
+
+def _fields(slot: str, fields: tuple[str, ...], first: tuple[str, str] | None = None) -> Callable[[Ctx, Slots], Reply]:
+    """A field question: `first` is an extra (value, button key) shown before the fields ("No job offer")."""
+
+    def render(ctx: Ctx, slots: Slots) -> Reply:
+        buttons = [choice(slot, first[0], ctx.t(first[1]))] if first else []
+        buttons += [choice(slot, f, field_name(ctx, f)) for f in fields]
+        return ask(ctx, ctx.t(f"flow.ask.{slot}"), buttons)
+
+    return render
+
+
+def _pathway_edu_country(ctx: Ctx, slots: Slots) -> Reply:
+    home = HOME.get(ctx.language)
+    codes = [code for code in ("JP", home, *COUNTRY_ORDER) if code][:10]
+    return ask(ctx, ctx.t("flow.ask.pathway_edu_country"), _country_buttons(ctx, "pathway_edu_country", codes))
+
+
+def _pathway_japanese_label(ctx: Ctx, value: str) -> str:
+    if value == "jft":
+        return "JFT-Basic"
+    return ctx.t("flow.button.none") if value == s.NONE else f"JLPT {value}"
+
+
 ASKS: dict[str, Callable[[Ctx, Slots], Reply]] = {
     "fce_country": _fce_country,
     "fce_credential": _fce_credential,
@@ -160,6 +208,20 @@ ASKS: dict[str, Callable[[Ctx, Slots], Reply]] = {
     "points_age": _plain("points_age"),
     "points_japanese": _listed("points_japanese", JAPANESE, lambda ctx, v: ctx.t(f"flow.button.japanese_{v}")),
     "points_jp_degree": _yes_no("points_jp_degree"),
+    "pathway_mode": _listed("pathway_mode", MODES, lambda ctx, v: ctx.t(f"flow.button.mode_{v}")),
+    "pathway_edu_level": lambda ctx, slots: _listed(
+        "pathway_edu_level", education_levels(), lambda c, v: c.t(f"pathways.education.{v}")
+    )(ctx, slots),
+    "pathway_edu_country": _pathway_edu_country,
+    "pathway_edu_field": _fields("pathway_edu_field", STUDY_FIELDS),
+    "pathway_jp_grad": _yes_no("pathway_jp_grad"),
+    "pathway_age": _plain("pathway_age"),
+    "pathway_experience": _listed("pathway_experience", ("0",), lambda ctx, v: ctx.t("flow.button.no_experience")),
+    "pathway_exp_field": _fields("pathway_exp_field", WORK_FIELDS),
+    "pathway_japanese": _listed("pathway_japanese", PATHWAY_JAPANESE, _pathway_japanese_label),
+    "pathway_ssw_test": _fields("pathway_ssw_test", SSW_FIELDS, (s.NONE, "flow.button.no_ssw_test")),
+    "pathway_job_field": _fields("pathway_job_field", WORK_FIELDS[:-1], (s.NONE, "flow.button.no_job_offer")),
+    "pathway_salary": _listed("pathway_salary", (s.SKIPPED,), lambda ctx, v: ctx.t("flow.button.salary_unknown")),
 }
 
 

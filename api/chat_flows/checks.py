@@ -8,17 +8,29 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from api.chat_flows import parse, words
 from api.chat_flows import slots as s
-from api.chat_flows.asks import CATEGORIES, DOCUMENTS, EDUCATION, JAPANESE, PURPOSES
+from api.chat_flows.asks import (
+    CATEGORIES,
+    DOCUMENTS,
+    EDUCATION,
+    JAPANESE,
+    MODES,
+    PATHWAY_JAPANESE,
+    PURPOSES,
+    education_levels,
+    field_name,
+)
 from api.chat_flows.context import Ctx
 from api.chat_flows.places import find_country, find_language, language_name
 from api.fce import access
 from api.fce.comparability import Country
 from api.fce.schemas import _EMAIL  # one e-mail rule for the web form and the chat
 from api.i18n import format_number
+from api.pathways.data import pathway_rules
 from knowledge_base.language import LANGUAGES
 
 Slots = Mapping[str, s.Value]
@@ -256,6 +268,10 @@ def points_age(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
 
 
 def points_salary(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    return _salary(ctx, slot, value)
+
+
+def _salary(ctx: Ctx, slot: str, value: s.Value) -> Outcome:
     if isinstance(value, int) and not isinstance(value, bool) and MIN_SALARY <= value <= MAX_SALARY:
         return ok(slot, value)
     found = parse.amount(str(value))
@@ -275,6 +291,122 @@ def points_salary(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
     if found.yen > MAX_SALARY:
         return bad(ctx, slot, "flow.error.salary_large", amount=format_number(found.yen, ctx.language))
     return ok(slot, found.yen)
+
+
+# -- The pathway self-check (issue #7): values become api.pathways.schemas.ProfileRequest's. --
+
+
+@lru_cache(maxsize=1)
+def _field_table() -> dict[str, tuple[str, ...]]:
+    fields: dict[str, dict[str, object]] = pathway_rules()["fields"]
+    table: dict[str, tuple[str, ...]] = {}
+    for field_id, entry in fields.items():
+        names = entry["name"]
+        localised = tuple(str(n) for n in names.values()) if isinstance(names, dict) else ()
+        table[field_id] = (field_id, *words.FIELD.get(field_id, ()), *localised)
+    return table
+
+
+def find_field(text: str) -> str | None:
+    """A field id of knowledge_base/data/pathways.yml from its id, its name in any language or a common word."""
+    table = _field_table()
+    if text in table:
+        return text
+    if parse.keyword(text, words.OTHER):
+        return s.OTHER
+    return parse.keyword(text, table)
+
+
+def pathway_edu_level(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    text, levels = str(value), education_levels()
+    found = text if text in levels else parse.keyword(text, {lvl: (lvl, *words.LEVEL.get(lvl, ())) for lvl in levels})
+    if found not in levels:
+        return bad(ctx, slot, "flow.error.choice")
+    # Titles only Japanese schools award (専門士, 高専): the country is Japan, and so is the graduation.
+    if pathway_rules()["education_levels"][found].get("japan_only"):
+        return ok(slot, found, pathway_edu_country="JP", pathway_jp_grad=True)
+    return ok(slot, found)
+
+
+def pathway_edu_country(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    code = find_country(str(value))
+    if code is None:
+        return bad(ctx, slot, "flow.error.country", value=parse.shorten(str(value)))
+    level_id = str(slots.get("pathway_edu_level"))
+    if pathway_rules()["education_levels"].get(level_id, {}).get("japan_only") and code != "JP":
+        return bad(ctx, slot, "flow.error.japan_only_level", level=ctx.t(f"pathways.education.{level_id}"))
+    return ok(slot, code, pathway_jp_grad=True) if code == "JP" else ok(slot, code)
+
+
+def _field(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    found = find_field(str(value))
+    return ok(slot, found) if found else bad(ctx, slot, "flow.error.field", value=parse.shorten(str(value)))
+
+
+def _says_none(value: s.Value) -> bool:
+    text = str(value)
+    return text == s.NONE or value is False or parse.yes_no(text) is False or bool(parse.keyword(text, words.NONE))
+
+
+def _field_or_none(ctx: Ctx, slot: str, value: s.Value) -> Outcome:
+    """A field, or "none" (no test passed, no offer). The field is tried first: "sửa chữa ô tô" (car
+    repair) contains "chưa" (not yet), and is a field."""
+    text = str(value)
+    if text == s.NONE:
+        return ok(slot, s.NONE)
+    found = find_field(text)
+    if found is not None:
+        return ok(slot, found)
+    if _says_none(value):
+        return ok(slot, s.NONE)
+    return bad(ctx, slot, "flow.error.field", value=parse.shorten(text))
+
+
+def pathway_ssw_test(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    outcome = _field_or_none(ctx, slot, value)
+    found = outcome.updates.get(slot)
+    if isinstance(found, str) and found != s.NONE and not pathway_rules()["fields"][found].get("ssw1"):
+        return bad(ctx, slot, "flow.error.no_ssw_test", field=field_name(ctx, found))
+    return outcome
+
+
+def pathway_job_field(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    outcome = _field_or_none(ctx, slot, value)
+    if outcome.updates.get(slot) == s.NONE:
+        outcome.updates["pathway_salary"] = s.SKIPPED  # without an offer there is no salary to ask about
+    return outcome
+
+
+def pathway_age(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    age = _whole(value)
+    if age is None:
+        return bad(ctx, slot, "flow.error.not_a_number", value=parse.shorten(str(value)))
+    if age < 0:
+        return bad(ctx, slot, "flow.error.negative")
+    if not MIN_AGE <= age <= MAX_AGE:
+        return bad(ctx, slot, "flow.error.age_range", age=age, min=MIN_AGE, max=MAX_AGE)
+    return ok(slot, age)
+
+
+def pathway_experience(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    none = isinstance(value, str) and _whole(value) is None and _says_none(value)
+    outcome = ok(slot, 0) if none else points_experience(ctx, slot, value, {"points_age": slots.get("pathway_age")})
+    if outcome.updates.get(slot) == 0:
+        outcome.updates["pathway_exp_field"] = s.SKIPPED  # no experience, no field of it
+    return outcome
+
+
+def pathway_exp_field(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    if value == s.SKIPPED and slots.get("pathway_experience") == 0:
+        return ok(slot, s.SKIPPED)
+    return _field(ctx, slot, value, slots)
+
+
+def pathway_salary(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    text = str(value)
+    if value == s.SKIPPED or parse.yes_no(text) is False or parse.keyword(text, words.NOT_KNOWN):
+        return ok(slot, s.SKIPPED)
+    return _salary(ctx, slot, value)
 
 
 Check = Callable[[Ctx, str, s.Value, Slots], Outcome]
@@ -306,6 +438,18 @@ CHECKS: dict[str, Check] = {
     "points_age": points_age,
     "points_japanese": _choice(JAPANESE, words.JAPANESE),
     "points_jp_degree": _yes_no,
+    "pathway_mode": _choice(MODES, words.MODE),
+    "pathway_edu_level": pathway_edu_level,
+    "pathway_edu_country": pathway_edu_country,
+    "pathway_edu_field": _field,
+    "pathway_jp_grad": _yes_no,
+    "pathway_age": pathway_age,
+    "pathway_experience": pathway_experience,
+    "pathway_exp_field": pathway_exp_field,
+    "pathway_japanese": _choice(PATHWAY_JAPANESE, words.PATHWAY_JAPANESE),
+    "pathway_ssw_test": pathway_ssw_test,
+    "pathway_job_field": pathway_job_field,
+    "pathway_salary": pathway_salary,
 }
 
 

@@ -15,9 +15,10 @@ from api.fce.preview import preview_result
 from api.fce.schemas import PreviewRequest
 from api.fce.service import StatusView
 from api.i18n import format_date
+from api.pathways.check import check, rules_as_of
 from api.pathways.points import calculate
-from api.pathways.present import points_body
-from api.pathways.schemas import PointsRequest
+from api.pathways.present import disclaimer, points_body, status_body
+from api.pathways.schemas import PointsRequest, ProfileRequest
 from api.responses import Reply
 
 Slots = Mapping[str, s.Value]
@@ -174,3 +175,82 @@ def points(ctx: Ctx, request: PointsRequest) -> tuple[Reply, dict[str, Any]]:
     lines += [f"• {line['label']}: {line['points']} — {line['rule']}" for line in body["breakdown"]]
     lines += ["", *body["notes"]]
     return Reply(text="\n".join(lines)), body
+
+
+def pathway_request(ctx: Ctx, slots: Slots) -> ProfileRequest:
+    """The self-check's profile (POST /api/v1/pathways/check's body) from the pathway_form's answers.
+    Raises pydantic's ValidationError (the router names the slot) or Incomplete."""
+    for name in s.FORMS["pathway_form"]:
+        if slots.get(name) is None:
+            raise Incomplete(name)
+    japanese, ssw, job = slots["pathway_japanese"], slots["pathway_ssw_test"], slots["pathway_job_field"]
+    return ProfileRequest.model_validate(
+        {
+            "age": slots["pathway_age"],
+            "education_level": slots["pathway_edu_level"],
+            "education_country": slots["pathway_edu_country"],
+            "education_field": slots["pathway_edu_field"],
+            "experience_years": slots["pathway_experience"],
+            "experience_field": _given(slots, "pathway_exp_field"),
+            "graduated_in_japan": slots["pathway_jp_grad"],
+            "jlpt": japanese if japanese in ("N1", "N2", "N3", "N4", "N5") else None,
+            "jft_basic": japanese == "jft",
+            "ssw_skills_tests": [] if ssw == s.NONE else [ssw],
+            "job_offer_field": None if job == s.NONE else job,
+            "job_offer_salary_jpy": _given(slots, "pathway_salary"),
+            "language": ctx.language,
+        }
+    )
+
+
+# ProfileRequest field → the slot that holds it, so a 422 names what the bot asked.
+PATHWAY_FIELDS = {
+    "age": "pathway_age",
+    "education_level": "pathway_edu_level",
+    "education_country": "pathway_edu_country",
+    "education_field": "pathway_edu_field",
+    "experience_years": "pathway_experience",
+    "experience_field": "pathway_exp_field",
+    "graduated_in_japan": "pathway_jp_grad",
+    "jlpt": "pathway_japanese",
+    "jft_basic": "pathway_japanese",
+    "ssw_skills_tests": "pathway_ssw_test",
+    "job_offer_field": "pathway_job_field",
+    "job_offer_salary_jpy": "pathway_salary",
+}
+OUTCOMES = ("fits", "nearly", "no")
+
+
+def pathway(ctx: Ctx, profile: ProfileRequest) -> tuple[list[Reply], dict[str, Any]]:
+    """The self-check's result, as POST /api/v1/pathways/check computes it: what fits, what nearly fits
+    and what is missing, briefly what does not; each status with its knowledge-base page. Then, when
+    the HSP points nearly reach the threshold, the offer to calculate them (Calculate /affirm)."""
+    bodies = [status_body(r, ctx.language, ctx.catalogs, ctx.base_url) for r in check(profile)]
+    groups = {outcome: [b for b in bodies if b["outcome"] == outcome] for outcome in OUTCOMES}
+    lines = [ctx.t("flow.pathway.intro")]
+    for outcome in OUTCOMES:
+        if not groups[outcome]:
+            continue
+        lines += ["", ctx.t(f"flow.pathway.{outcome}")]
+        for body in groups[outcome]:
+            link = body["topics"][0]["url"] if body["topics"] else ""
+            lines.append(f"• {body['name']}: {link}" if link else f"• {body['name']}")
+            if outcome == "nearly" and body["missing"]:
+                lines.append("  " + ctx.t("flow.pathway.missing", items=" ".join(body["missing"])))
+    if not groups["fits"] and not groups["nearly"]:
+        lines += ["", ctx.t("flow.pathway.none_fit")]
+    lines += ["", *disclaimer(ctx.language, ctx.catalogs, rules_as_of())]
+    replies = [Reply(text="\n".join(lines))]
+    offer = any(b["status"] == "hsp" for b in groups["nearly"])
+    if offer:
+        replies.append(
+            Reply(
+                text=ctx.t("flow.pathway.offer_points"),
+                buttons=[
+                    {"title": ctx.t("flow.button.calculate_points"), "payload": "/affirm"},
+                    {"title": ctx.t("flow.button.not_now"), "payload": "/deny"},
+                ],
+            )
+        )
+    summary = {outcome: [b["status"] for b in groups[outcome]] for outcome in OUTCOMES}
+    return replies, {**summary, "offer_points": offer}

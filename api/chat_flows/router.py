@@ -185,3 +185,19 @@ def hsp_points(body: FlowRequest, env: EnvDep) -> dict[str, Any]:
     reply, result = results.points(ctx, request)
     summary = {key: result[key] for key in ("total", "threshold", "eligible")}
     return {"replies": _replies([reply]), "result": summary}
+
+
+@router.post("/pathways")
+def pathway_check(body: FlowRequest, env: EnvDep) -> dict[str, Any]:
+    """The self-check of POST /api/v1/pathways/check on the pathway_form's answers."""
+    ctx = _context(body, env)
+    try:
+        profile = results.pathway_request(ctx, _plain(body.slots))
+    except results.Incomplete as error:
+        raise _slot_error(error.slot, "the form has no answer for this slot") from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "slots"
+        raise _slot_error(results.PATHWAY_FIELDS.get(field, field), first["msg"]) from None
+    replies, result = results.pathway(ctx, profile)
+    return {"replies": _replies(replies), "result": result}

@@ -36,6 +36,18 @@ SlotName = Literal[
     "points_age",
     "points_japanese",
     "points_jp_degree",
+    "pathway_mode",
+    "pathway_edu_level",
+    "pathway_edu_country",
+    "pathway_edu_field",
+    "pathway_jp_grad",
+    "pathway_age",
+    "pathway_experience",
+    "pathway_exp_field",
+    "pathway_japanese",
+    "pathway_ssw_test",
+    "pathway_job_field",
+    "pathway_salary",
 ]
 SLOT_NAMES: tuple[str, ...] = get_args(SlotName)
 
@@ -69,6 +81,21 @@ FORMS: dict[str, tuple[str, ...]] = {
         "points_japanese",
         "points_jp_degree",
     ),
+    # points_check first asks which of the two checks (issue #7): the HSP points or the self-check.
+    "pathway_mode_form": ("pathway_mode",),
+    "pathway_form": (
+        "pathway_edu_level",
+        "pathway_edu_country",
+        "pathway_edu_field",
+        "pathway_jp_grad",
+        "pathway_age",
+        "pathway_experience",
+        "pathway_exp_field",
+        "pathway_japanese",
+        "pathway_ssw_test",
+        "pathway_job_field",
+        "pathway_salary",
+    ),
 }
 ASKED_SLOTS: tuple[str, ...] = tuple(slot for slots in FORMS.values() for slot in slots)
 
@@ -80,5 +107,6 @@ CHAT = "chat"  # contact through this conversation rather than e-mail
 # The access code never enters a slot (Rasa keeps every slot event): the slot only records that a
 # well-formed code was typed, and the status action reads the code from that same message.
 CODE_GIVEN = "given"
+NONE = "none"  # no such test passed, no job offer (the self-check's lists)
 
 Value = str | int | bool | None

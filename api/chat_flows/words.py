@@ -96,3 +96,87 @@ PERSON = (
     "मान्छेसँग", "कर्मचारीसँग", "कुरा गर्न", "manche sanga", "manchhe sanga", "kura garna",
     "falar com", "atendente", "pessoa real", "um humano",
 )  # fmt: skip
+
+# The pathway self-check (issue #7): which check, Japanese tests, fields typed in informal words.
+MODE = {
+    "points": ("points", "hsp", "hsp points", "calculate", "highly skilled", "ポイント", "高度人材", "計算", "diem",
+               "tinh diem", "अंक", "बुँदा", "pontos", "pontuacao", "calcular"),
+    "check": ("check", "status", "which status", "residence status", "visa", "which visa", "在留資格", "ビザ",
+              "資格", "thi thuc", "tu cach luu tru", "loai visa", "भिसा", "कुन भिसा", "visto", "qual visto",
+              "status de residencia"),
+}  # fmt: skip
+
+PATHWAY_JAPANESE = {
+    "N1": ("n1", "jlpt n1", "1級", "1kyu"),
+    "N2": ("n2", "jlpt n2", "2級", "2kyu"),
+    "N3": ("n3", "jlpt n3", "3級", "3kyu"),
+    "N4": ("n4", "jlpt n4", "4級", "4kyu"),
+    "N5": ("n5", "jlpt n5", "5級", "5kyu"),
+    "jft": ("jft", "jft basic", "jft-basic", "jftbasic", "a2"),
+    "none": ("none", "no", "nothing", "no test", "なし", "ない", "ありません", "khong", "khong co", "chua", "छैन",
+             "कुनै छैन", "nenhum", "nenhuma", "nao"),
+}  # fmt: skip
+
+# "No job offer" / "no test" typed instead of pressed.
+NONE = {"none": ("none", "no", "not yet", "nothing", "no offer", "no job offer", "no test", "なし", "ない", "まだ",
+                 "ありません", "khong", "khong co", "chua", "chua co", "छैन", "अहिले छैन", "nenhum", "nenhuma", "nao",
+                 "ainda nao", "nao tenho")}  # fmt: skip
+
+# Field ids of knowledge_base/data/pathways.yml by informal words; their names in the five languages
+# are matched too (api/chat_flows/checks.py).
+FIELD = {
+    "it": ("it", "software", "programmer", "programming", "developer", "computer", "information technology",
+           "ソフトウェア", "プログラマー", "エンジニア", "情報", "cntt", "lap trinh", "cong nghe thong tin",
+           "phan mem", "सफ्टवेयर", "कम्प्युटर", "informatica", "computacao", "programador"),
+    "engineering": ("engineering", "mechanical", "electrical", "civil engineering", "工学", "機械", "電気", "ky thuat",
+                    "co khi", "dien", "इन्जिनियरिङ", "engenharia"),
+    "natural_science": ("science", "physics", "chemistry", "biology", "理学", "物理", "化学", "khoa hoc", "विज्ञान",
+                        "ciencias", "fisica", "quimica", "biologia"),
+    "business_law_economics": ("business", "economics", "law", "accounting", "finance", "marketing", "経営", "経済",
+                               "法律", "会計", "kinh te", "kinh doanh", "luat", "ke toan", "व्यवसाय", "अर्थशास्त्र",
+                               "कानुन", "लेखा", "administracao", "economia", "direito", "contabilidade"),
+    "languages_translation": ("translation", "interpreting", "interpreter", "language teaching", "teacher", "翻訳",
+                              "通訳", "語学", "bien dich", "phien dich", "ngon ngu", "अनुवाद", "traducao", "interprete",
+                              "letras"),
+    "design_trade": ("design", "trade", "pr", "デザイン", "貿易", "thiet ke", "thuong mai", "डिजाइन", "comercio"),
+    "management": ("management", "manager", "ceo", "経営者", "管理職", "quan ly", "व्यवस्थापन", "gestao", "gerente"),
+    "research": ("research", "researcher", "研究", "nghien cuu", "अनुसन्धान", "pesquisa"),
+    "nursing_care": ("nursing", "care", "caregiver", "kaigo", "介護", "dieu duong", "cham soc", "hộ lý", "हेरचाह",
+                     "cuidador", "cuidados", "enfermagem"),
+    "building_cleaning": ("cleaning", "清掃", "ve sinh", "सरसफाइ", "limpeza"),
+    "industrial_products": ("manufacturing", "factory", "製造", "工場", "san xuat", "nha may", "कारखाना", "fabrica",
+                            "fabricacao"),
+    "construction": ("construction", "builder", "建設", "建築", "xay dung", "निर्माण", "construcao", "obra"),
+    "automobile_repair": ("car repair", "mechanic", "自動車整備", "整備", "sua xe", "sua chua o to", "मर्मत",
+                          "mecanico"),
+    "accommodation": ("hotel", "accommodation", "ホテル", "宿泊", "khach san", "होटल", "hotelaria", "hospedagem"),
+    "agriculture": ("agriculture", "farming", "farm", "農業", "nong nghiep", "कृषि", "खेती", "agricultura"),
+    "fishery": ("fishery", "fishing", "fish", "漁業", "ngu nghiep", "माछा", "pesca"),
+    "food_manufacturing": ("food manufacturing", "food factory", "food processing", "食品", "食品製造",
+                           "che bien thuc pham", "खाद्य उत्पादन", "alimentos"),
+    "food_service": ("restaurant", "cook", "chef", "food service", "外食", "飲食", "レストラン", "nha hang", "dau bep",
+                     "रेस्टुरेन्ट", "भान्से", "restaurante", "cozinheiro"),
+}  # fmt: skip
+
+# "Not known yet" for the offer's salary.
+NOT_KNOWN = {"-": ("not known", "not yet", "don't know", "dont know", "unknown", "not decided", "未定", "わからない",
+                   "分からない", "まだ", "chua biet", "chua co", "khong biet", "थाहा छैन", "नाहा छैन", "nao sei",
+                   "ainda nao sei", "a definir")}  # fmt: skip
+
+# Highest education typed instead of pressed (pathways.yml's education levels).
+LEVEL = {
+    "lower_secondary": ("junior high", "middle school", "lower secondary", "中学", "中卒", "cap 2", "thcs", "एसईई",
+                        "ensino fundamental"),
+    "upper_secondary": ("high school", "secondary", "高校", "高卒", "cap 3", "thpt", "+2", "उच्च माध्यमिक",
+                        "ensino medio"),
+    "vocational": ("vocational", "diploma", "trung cap", "nghe", "प्राविधिक", "डिप्लोमा", "tecnico", "curso tecnico"),
+    "senmonshi": ("senmonshi", "専門士", "専門学校", "semmon"),
+    "associate": ("associate", "junior college", "短大", "短期大学", "cao dang", "tecnologo"),
+    "kosen": ("kosen", "高専", "高等専門学校"),
+    "bachelor": ("bachelor", "bachelors", "university", "学士", "大卒", "大学", "cu nhan", "dai hoc", "ky su",
+                 "स्नातक", "bacharel", "licenciatura", "graduacao", "faculdade"),
+    "koudo_senmonshi": ("koudo senmonshi", "高度専門士"),
+    "master": ("master", "masters", "修士", "大学院", "thac si", "cao hoc", "स्नातकोत्तर", "mestrado", "mestre"),
+    "mba_mot": ("mba", "mot", "経営学修士"),
+    "doctorate": ("doctorate", "doctor", "phd", "博士", "tien si", "विद्यावारिधि", "पीएचडी", "doutorado", "doutor"),
+}  # fmt: skip

@@ -14,12 +14,20 @@ from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
 from actions import flow_results
 from actions.api_client import ApiError
-from actions.flow_forms import ASK_ACTIONS, ValidateCaseStatusForm, ValidateFceApplicationForm, ValidatePointsForm
+from actions.flow_forms import (
+    ASK_ACTIONS,
+    ValidateCaseStatusForm,
+    ValidateFceApplicationForm,
+    ValidatePathwayForm,
+    ValidatePathwayModeForm,
+    ValidatePointsForm,
+)
 from actions.flow_results import (
     ActionCaseStatus,
     ActionFcePreview,
     ActionFceSubmit,
     ActionFlowStop,
+    ActionPathwayResult,
     ActionPointsResult,
     idempotency_key,
 )
@@ -327,3 +335,109 @@ def test_a_typed_stop_at_the_access_code_goes_to_the_api(dispatcher: CollectingD
     events = run(ValidateCaseStatusForm(api), tracker, dispatcher)
     assert api.calls[0][1]["candidates"] == {"case_access_code": "रोक्नुहोस्"}
     assert any(e.get("event") == "action_execution_rejected" for e in events)
+
+
+# -- The pathway self-check (issue #7). --
+
+PATHWAY = {"pathway_mode": "check", "pathway_edu_level": "bachelor", "pathway_age": 29, "points_age": None}
+
+
+def test_every_pathway_question_has_its_ask_action() -> None:
+    slots = {cls.slot for cls in ASK_ACTIONS}  # type: ignore[attr-defined]
+    assert {"pathway_mode", *DOMAIN["forms"]["pathway_form"]["required_slots"]} <= slots
+
+
+def test_the_choice_of_check_goes_to_the_api(dispatcher: CollectingDispatcher) -> None:
+    api = FakeApi({"slots": {"pathway_mode": "check"}, "replies": [], "valid": True})
+    tracker = make_tracker(
+        '/choose{"value": "pathway_mode:check"}',
+        intent="choose",
+        slots={"requested_slot": "pathway_mode"},
+        active_loop="pathway_mode_form",
+        candidates={"pathway_mode": "pathway_mode:check"},
+    )
+    events = run(ValidatePathwayModeForm(api), tracker, dispatcher)
+    assert api.calls[0][1]["candidates"] == {"pathway_mode": "pathway_mode:check"}
+    assert slot_events(events) == {"pathway_mode": "check"}
+
+
+def test_a_choice_left_from_an_earlier_offer_is_asked_again(dispatcher: CollectingDispatcher) -> None:
+    """points_check after an ignored offer: pathway_mode still says "points", but the question is asked."""
+    api = FakeApi()
+    tracker = make_tracker(
+        "calculate my hsp points",
+        intent="points_check",
+        active_loop="pathway_mode_form",
+        candidates={"pathway_mode": "points"},
+    )
+    events = run(ValidatePathwayModeForm(api), tracker, dispatcher)
+    assert slot_events(events) == {"pathway_mode": None}
+    assert api.calls == []
+
+
+def test_pathway_answers_carry_the_api_s_extra_values(dispatcher: CollectingDispatcher) -> None:
+    """ "No job offer" also answers the salary question: the api says so, the action sets both."""
+    api = FakeApi({"slots": {"pathway_job_field": "none", "pathway_salary": "-"}, "replies": [], "valid": True})
+    tracker = make_tracker(
+        "chưa có",
+        intent="deny",
+        slots={**PATHWAY, "requested_slot": "pathway_job_field"},
+        active_loop="pathway_form",
+        candidates={"pathway_job_field": "chưa có"},
+    )
+    events = run(ValidatePathwayForm(api), tracker, dispatcher)
+    body = api.calls[0][1]
+    assert body["slots"] == {"pathway_mode": "check", "pathway_edu_level": "bachelor", "pathway_age": 29}
+    assert body["candidates"] == {"pathway_job_field": "chưa có"} and body["intent"] == "deny"
+    assert slot_events(events) == {"pathway_job_field": "none", "pathway_salary": "-"}
+
+
+def test_pathway_result_is_relayed_and_the_answers_cleared(dispatcher: CollectingDispatcher) -> None:
+    result = {"fits": ["engineer_humanities"], "nearly": ["student"], "no": [], "offer_points": False}
+    api = FakeApi({"replies": [{"text": "Based on your answers: …"}], "result": result})
+    events = run(ActionPathwayResult(api), make_tracker("", slots={**PATHWAY, "fce_name": "An"}), dispatcher)
+    assert api.calls[0][0] == "/internal/v1/flows/pathways"
+    assert api.calls[0][1]["slots"]["pathway_edu_level"] == "bachelor"
+    # Only the self-check's answers are forgotten.
+    assert slot_events(events) == {"pathway_mode": None, "pathway_edu_level": None, "pathway_age": None}
+    assert dispatcher.messages[0]["text"] == "Based on your answers: …"
+
+
+def test_pathway_result_offering_the_points_sets_the_mode(dispatcher: CollectingDispatcher) -> None:
+    offer = {"text": "HSP nearly fits. Calculate?", "buttons": [{"title": "Calculate", "payload": "/affirm"}]}
+    api = FakeApi({"replies": [{"text": "…"}, offer], "result": {"nearly": ["hsp"], "offer_points": True}})
+    events = run(ActionPathwayResult(api), make_tracker("", slots=PATHWAY), dispatcher)
+    # Cleared first, then set: the rule for the offer's "yes" starts points_form.
+    assert [e for e in events if e.get("name") == "pathway_mode"][-1]["value"] == "points"
+    assert slot_events(events)["pathway_edu_level"] is None
+    assert dispatcher.messages[1]["buttons"] == offer["buttons"]
+
+
+def test_pathway_result_when_the_api_is_down(dispatcher: CollectingDispatcher) -> None:
+    events = run(ActionPathwayResult(FakeApi(fail=True)), make_tracker("", slots=PATHWAY), dispatcher)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_flow_unavailable"]
+    assert slot_events(events)["pathway_mode"] is None
+
+
+def test_points_forget_the_choice_of_check(dispatcher: CollectingDispatcher) -> None:
+    slots = {"points_age": 30, "pathway_mode": "points"}
+    events = run(ActionPointsResult(FakeApi({"replies": []})), make_tracker("", slots=slots), dispatcher)
+    assert slot_events(events) == {"points_age": None, "pathway_mode": None}
+    stop = make_tracker("やめる", intent="stop", slots=slots, active_loop="points_form")
+    assert slot_events(run(ActionFlowStop(), stop, dispatcher)) == {
+        "requested_slot": None,
+        "points_age": None,
+        "pathway_mode": None,
+    }
+
+
+def test_stop_during_the_self_check_forgets_its_answers(dispatcher: CollectingDispatcher) -> None:
+    tracker = make_tracker("/stop", intent="stop", slots={**PATHWAY, "fce_name": "An"}, active_loop="pathway_form")
+    events = run(ActionFlowStop(), tracker, dispatcher)
+    assert slot_events(events) == {
+        "requested_slot": None,
+        "pathway_mode": None,
+        "pathway_edu_level": None,
+        "pathway_age": None,
+    }
+    assert [m["response"] for m in dispatcher.messages] == ["utter_flow_stopped"]

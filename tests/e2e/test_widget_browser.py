@@ -62,14 +62,29 @@ def test_html_in_messages_is_shown_as_text(browser: object) -> None:
     context.close()
 
 
+def _choose(page: object, button: object) -> None:
+    """Press a reply button and wait for the bot's next set of buttons."""
+    groups = page.locator(".kk-buttons").count()  # type: ignore[attr-defined]
+    button.click()  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "n => document.querySelectorAll('.kk-buttons').length > n", arg=groups, timeout=20_000
+    )
+
+
 def test_addresses_in_replies_are_links(browser: object) -> None:
+    # The credential-evaluation flow, by buttons: a country, a credential, the preview, then "Not now",
+    # whose answer gives the web form's address in its text.
     context = browser.new_context(locale="en-US")  # type: ignore[attr-defined]
     page = context.new_page()
     page.goto(f"{API}/")
     page.locator(".kk-launcher").click()
-    page.fill("#kk-input", "please calculate my highly skilled professional points")
+    page.fill("#kk-input", "i want my degree evaluated")
     page.keyboard.press("Enter")
-    link = page.locator(".kk-msg.kk-bot a[href*='/pathways/points']").first
+    page.locator(".kk-msg.kk-bot .kk-buttons").first.wait_for(timeout=20_000)
+    for _ in range(2):  # the country, then the credential
+        _choose(page, page.locator(".kk-buttons").last.locator("button").first)
+    page.locator(".kk-buttons").last.locator("button", has_text="Not now").click()
+    link = page.locator(".kk-msg.kk-bot a[href*='/fce/apply']").first
     link.wait_for(timeout=20_000)
     assert link.get_attribute("rel") == "noopener noreferrer"
     context.close()
