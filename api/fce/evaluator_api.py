@@ -22,7 +22,7 @@ from api.fce.evaluator_schemas import DocumentsRequest, EvaluationIn, EvaluatorT
 from api.fce.guards import as_utc
 from api.fce.notify import Notifier, follow_up
 from api.fce.schemas import TransitionRequest
-from api.fce.service import CaseNotFound, iso
+from api.fce.service import CaseNotFound, case_summary
 from api.fce.statement import UncoveredText
 from api.fce.workflow import EvaluationMissing, IllegalTransition, ReasonRequired, Status
 
@@ -52,21 +52,7 @@ def case_list(
         "page": page,
         "per_page": per_page,
         "pages": max(1, -(-total // per_page)),
-        "items": [
-            {
-                "reference": item.reference,
-                "status": item.status,
-                "applicant_name": item.applicant_name,
-                "language": item.language,
-                "countries": item.countries,
-                "documents_available": item.documents_available,
-                "interview_path": item.interview_path,
-                "created_at": iso(item.created_at),
-                "updated_at": iso(item.updated_at),
-                "age_days": _age_days(now, item.created_at),
-            }
-            for item in items
-        ],
+        "items": [case_summary(item) | {"age_days": _age_days(now, item.created_at)} for item in items],
     }
 
 

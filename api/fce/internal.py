@@ -14,7 +14,7 @@ from api.fce.deps import EvaluationsDep, FceDep, NotifierDep, field_error
 from api.fce.downloads import document_response
 from api.fce.notify import follow_up
 from api.fce.schemas import ChatApplication, TransitionRequest
-from api.fce.service import CaseNotFound, IdempotencyConflict, iso
+from api.fce.service import CaseNotFound, IdempotencyConflict, case_summary
 from api.fce.workflow import EvaluationMissing, IllegalTransition, ReasonRequired, Status
 
 router = APIRouter(prefix="/internal/v1/fce", dependencies=[Depends(internal_caller)], tags=["fce-internal"])
@@ -58,20 +58,7 @@ def list_cases(
         "total": total,
         "page": page,
         "per_page": per_page,
-        "items": [
-            {
-                "reference": item.reference,
-                "status": item.status,
-                "applicant_name": item.applicant_name,
-                "language": item.language,
-                "countries": item.countries,
-                "documents_available": item.documents_available,
-                "interview_path": item.interview_path,
-                "created_at": iso(item.created_at),
-                "updated_at": iso(item.updated_at),
-            }
-            for item in items
-        ],
+        "items": [case_summary(item) for item in items],
     }
 
 

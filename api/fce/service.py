@@ -99,6 +99,21 @@ def iso(value: datetime | None) -> str | None:
     return guards.as_utc(value).isoformat().replace("+00:00", "Z") if value else None
 
 
+def case_summary(item: Any) -> dict[str, Any]:
+    """One row of a case list, as the evaluator API and the internal endpoint both return it."""
+    return {
+        "reference": item.reference,
+        "status": item.status,
+        "applicant_name": item.applicant_name,
+        "language": item.language,
+        "countries": item.countries,
+        "documents_available": item.documents_available,
+        "interview_path": item.interview_path,
+        "created_at": iso(item.created_at),
+        "updated_at": iso(item.updated_at),
+    }
+
+
 class CaseService:
     def __init__(
         self,

@@ -131,6 +131,21 @@ def _render(
     return page
 
 
+async def _open_from_form(
+    request: Request, fce: Fce, catalogs: Catalogs, form: FormData
+) -> tuple[str, str, str, int] | Response:
+    """The posted reference and access code, checked as the API checks them (same 404, same lockout);
+    the page again with its error when they do not open a case."""
+    language = _language(form.get("lang"), request)
+    reference = str(form.get("reference") or "")[:32]
+    try:
+        reference, code = _fields(form, catalogs, language)
+        case_id = await run_in_threadpool(_open, fce, catalogs, request, reference, code, language)
+    except PageError as error:
+        return _render(request, catalogs, fce, language, reference=reference, error=error)
+    return language, reference, code, case_id
+
+
 @router.get("/fce/status", response_class=HTMLResponse)
 async def status_form(request: Request, fce: FceDep, catalogs: CatalogsDep) -> Response:
     language = _language(request.query_params.get("lang"), request)
@@ -143,13 +158,10 @@ async def status_lookup(request: Request, fce: FceDep, catalogs: CatalogsDep) ->
         language = _language(request.query_params.get("lang"), request)
         return _render(request, catalogs, fce, language, error=PageError(_too_long(catalogs, language), 413))
     async with request.form(max_files=0, max_fields=8) as form:
-        language = _language(form.get("lang"), request)
-        reference = str(form.get("reference") or "")[:32]
-        try:
-            reference, code = _fields(form, catalogs, language)
-            case_id = await run_in_threadpool(_open, fce, catalogs, request, reference, code, language)
-        except PageError as error:
-            return _render(request, catalogs, fce, language, reference=reference, error=error)
+        opened = await _open_from_form(request, fce, catalogs, form)
+        if isinstance(opened, Response):
+            return opened
+        language, reference, code, case_id = opened
     return _render(request, catalogs, fce, language, case_id=case_id, reference=reference, code=code)
 
 
@@ -164,13 +176,10 @@ async def status_upload(request: Request, fce: FceDep, catalogs: CatalogsDep) ->
         text = catalogs.gettext("fce.document.too_large", language, megabytes=s.max_document_bytes // (1024 * 1024))
         return _render(request, catalogs, fce, language, error=PageError(text, 413, "file"))
     async with request.form(max_files=1, max_fields=8) as form:
-        language = _language(form.get("lang"), request)
-        reference = str(form.get("reference") or "")[:32]
-        try:
-            reference, code = _fields(form, catalogs, language)
-            case_id = await run_in_threadpool(_open, fce, catalogs, request, reference, code, language)
-        except PageError as error:
-            return _render(request, catalogs, fce, language, reference=reference, error=error)
+        opened = await _open_from_form(request, fce, catalogs, form)
+        if isinstance(opened, Response):
+            return opened
+        language, reference, code, case_id = opened
         upload = form.get("file")
         problem: PageError | None = None
         notice = None
@@ -202,13 +211,10 @@ async def status_statement(
         language = _language(request.query_params.get("lang"), request)
         return _render(request, catalogs, fce, language, error=PageError(_too_long(catalogs, language), 413))
     async with request.form(max_files=0, max_fields=8) as form:
-        language = _language(form.get("lang"), request)
-        reference = str(form.get("reference") or "")[:32]
-        try:
-            reference, code = _fields(form, catalogs, language)
-            case_id = await run_in_threadpool(_open, fce, catalogs, request, reference, code, language)
-        except PageError as error:
-            return _render(request, catalogs, fce, language, reference=reference, error=error)
+        opened = await _open_from_form(request, fce, catalogs, form)
+        if isinstance(opened, Response):
+            return opened
+        language, reference, code, case_id = opened
     try:
         response: Response = await run_in_threadpool(statement_for_applicant, evaluations, catalogs, case_id, language)
     except HTTPException as error:
