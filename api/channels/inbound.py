@@ -98,14 +98,14 @@ class ChannelInbound:
         self.max_message_chars = max_message_chars
 
     def handle(self, event: Inbound) -> None:
-        conversation, created = self._conversation(event)
+        conversation = self._conversation(event)
         token = None
         if event.reply_token and event.reply_token_expires_at:
             token = ReplyToken(conversation.id, event.reply_token, event.reply_token_expires_at)
         with reply_token_scope(token):
-            self._dispatch(event, conversation, created)
+            self._dispatch(event, conversation)
 
-    def _dispatch(self, event: Inbound, conversation: Conversation, created: bool) -> None:
+    def _dispatch(self, event: Inbound, conversation: Conversation) -> None:
         cid, language = conversation.id, conversation.language
         if event.kind is Kind.WELCOME:
             self.conversations.store_system_message(cid, language, self._welcome(language))
@@ -120,13 +120,13 @@ class ChannelInbound:
                 # A person owns the conversation: they should know something arrived, even unread.
                 self.conversations.handle_user_message(cid, f"[{event.what or 'attachment'}]")
         elif event.kind is Kind.TEXT:
-            self._text(conversation, event.text, created)
+            self._text(conversation, event.text)
         elif event.kind in (Kind.BUTTON, Kind.COMMAND):
             self._button(conversation, event)
 
     # -- the meanings ------------------------------------------------------------------------
 
-    def _text(self, conversation: Conversation, text: str, created: bool) -> None:
+    def _text(self, conversation: Conversation, text: str) -> None:
         text = text.strip()
         if not text:
             return
@@ -169,7 +169,7 @@ class ChannelInbound:
     def _t(self, key: str, language: str, **params: object) -> str:
         return self.catalogs.gettext(key, language, **params)
 
-    def _conversation(self, event: Inbound) -> tuple[Conversation, bool]:
+    def _conversation(self, event: Inbound) -> Conversation:
         with self.db.session() as session:
             existing = session.scalars(
                 select(Conversation)
@@ -178,10 +178,10 @@ class ChannelInbound:
                 .limit(1)
             ).first()
             if existing is not None:
-                return existing, False
+                return existing
         hint = event.language_hint()
         conversation, _ = self.conversations.create(event.channel, channel_hint=hint, channel_user_id=event.user_id)
-        return conversation, True
+        return conversation
 
     def _button_title(self, conversation_id: str, payload: str) -> str | None:
         """The title of the button that carried `payload`, from the latest messages that had buttons,

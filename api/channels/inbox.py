@@ -14,10 +14,10 @@ import threading
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from api.channels.models import ChannelEvent, EventStatus
@@ -78,6 +78,14 @@ def store_events(db: Database, channel: str, events: Iterable[IncomingEvent]) ->
     return StoreResult(stored, duplicates)
 
 
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    """Waiting to be handled, or claimed by a worker whose lease ran out (it died or hung)."""
+    return or_(
+        ChannelEvent.status == EventStatus.PENDING.value,
+        (ChannelEvent.status == EventStatus.PROCESSING.value) & (ChannelEvent.claimed_until < now),
+    )
+
+
 class InboundWorkers:
     """Worker threads; worker i handles the lanes where lane % workers == i, in event order."""
 
@@ -131,17 +139,7 @@ class InboundWorkers:
         """Claim and handle the events that are ready, oldest first; return how many were handled."""
         now = utcnow()
         with self.db.session() as session:
-            query = (
-                select(ChannelEvent.id)
-                .where(
-                    or_(
-                        ChannelEvent.status == EventStatus.PENDING.value,
-                        (ChannelEvent.status == EventStatus.PROCESSING.value) & (ChannelEvent.claimed_until < now),
-                    )
-                )
-                .order_by(ChannelEvent.id)
-                .limit(limit)
-            )
+            query = select(ChannelEvent.id).where(_claimable(now)).order_by(ChannelEvent.id).limit(limit)
             if lanes is not None:
                 query = query.where(ChannelEvent.lane.in_(lanes))
             ids = list(session.scalars(query))
@@ -164,10 +162,7 @@ class InboundWorkers:
                 update(ChannelEvent)
                 .where(
                     ChannelEvent.id == event_id,
-                    or_(
-                        ChannelEvent.status == EventStatus.PENDING.value,
-                        (ChannelEvent.status == EventStatus.PROCESSING.value) & (ChannelEvent.claimed_until < now),
-                    ),
+                    _claimable(now),
                 )
                 .values(
                     status=EventStatus.PROCESSING.value,
