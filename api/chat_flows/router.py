@@ -7,9 +7,9 @@ with a re-ask, a malformed call from the action server is a 422 naming the field
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import ValidationError
@@ -33,6 +33,7 @@ from api.responses import Reply
 from knowledge_base.language import DEFAULT_LANGUAGE
 
 log = logging.getLogger(__name__)
+RequestT = TypeVar("RequestT")
 router = APIRouter(prefix="/internal/v1/flows", dependencies=[Depends(internal_caller)], tags=["chat-flows"])
 
 
@@ -171,17 +172,25 @@ def _limited(ctx: Ctx, outcome: str, key: str, error: guards.Limited) -> dict[st
     return {"outcome": outcome, "replies": _replies([Reply(text=text)])}
 
 
-@router.post("/points")
-def hsp_points(body: FlowRequest, env: EnvDep) -> dict[str, Any]:
-    ctx = _context(body, env)
+def _request_from_slots(
+    build: Callable[[Ctx, dict[str, Any]], RequestT], fields: Mapping[str, str], ctx: Ctx, body: FlowRequest
+) -> RequestT:
+    """A finished form's answers as the request its calculation takes; 422 naming the slot otherwise
+    (`fields` maps the request's field names back to the form's slots)."""
     try:
-        request = results.points_request(ctx, _plain(body.slots))
+        return build(ctx, _plain(body.slots))
     except results.Incomplete as error:
         raise _slot_error(error.slot, "the form has no answer for this slot") from None
     except ValidationError as error:
         first = error.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "slots"
-        raise _slot_error(results.POINTS_FIELDS.get(field, field), first["msg"]) from None
+        raise _slot_error(fields.get(field, field), first["msg"]) from None
+
+
+@router.post("/points")
+def hsp_points(body: FlowRequest, env: EnvDep) -> dict[str, Any]:
+    ctx = _context(body, env)
+    request = _request_from_slots(results.points_request, results.POINTS_FIELDS, ctx, body)
     reply, result = results.points(ctx, request)
     summary = {key: result[key] for key in ("total", "threshold", "eligible")}
     return {"replies": _replies([reply]), "result": summary}
@@ -191,13 +200,6 @@ def hsp_points(body: FlowRequest, env: EnvDep) -> dict[str, Any]:
 def pathway_check(body: FlowRequest, env: EnvDep) -> dict[str, Any]:
     """The self-check of POST /api/v1/pathways/check on the pathway_form's answers."""
     ctx = _context(body, env)
-    try:
-        profile = results.pathway_request(ctx, _plain(body.slots))
-    except results.Incomplete as error:
-        raise _slot_error(error.slot, "the form has no answer for this slot") from None
-    except ValidationError as error:
-        first = error.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else "slots"
-        raise _slot_error(results.PATHWAY_FIELDS.get(field, field), first["msg"]) from None
+    profile = _request_from_slots(results.pathway_request, results.PATHWAY_FIELDS, ctx, body)
     replies, result = results.pathway(ctx, profile)
     return {"replies": _replies(replies), "result": result}
