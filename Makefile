@@ -7,7 +7,7 @@ VENV_RASA := .venv-rasa
 PY := $(VENV)/bin/python
 ENV := source scripts/env.sh &&
 
-.PHONY: help setup venvs fonts model index train run test lint typecheck test-api test-actions test-rasa test-e2e eval bench clean
+.PHONY: help setup system venvs model index train run test lint typecheck test-api test-actions test-rasa test-e2e eval bench clean
 
 help:
 	@echo "make run    start api (8000), Rasa (5005) and actions (5055) on SQLite; Ctrl-C stops"
@@ -16,14 +16,14 @@ help:
 	@echo "make eval   intent accuracy and language identification per language; retrieval hit@k"
 	@echo "make bench  latency, throughput and memory figures"
 
-setup: venvs fonts model index train
+setup: system venvs model index train
 
-venvs:
+# Debian packages (browser, fonts, PDF tools) from requirements/apt.txt, before anything else runs.
+system:
+	@scripts/ensure-system.sh
+
+venvs: system
 	@scripts/setup-venvs.sh
-
-# Noto fonts embedded in credential-evaluation statement PDFs (Debian packages; see the script).
-fonts:
-	@scripts/ensure-fonts.sh
 
 model: venvs
 	@$(ENV) $(PY) -m knowledge_base convert-model --out "$$EMBEDDING_MODEL"
@@ -50,7 +50,7 @@ lint: venvs
 
 typecheck: venvs
 	@$(VENV)/bin/mypy api knowledge_base
-	@$(VENV)/bin/mypy --python-executable $(VENV_RASA)/bin/python --python-version 3.10 actions
+	@$(VENV)/bin/mypy --python-executable $(VENV_RASA)/bin/python --python-version 3.11 actions
 
 test-api: venvs
 	@$(ENV) $(VENV)/bin/pytest -q tests --ignore=tests/actions --ignore=tests/e2e
@@ -62,7 +62,6 @@ test-rasa: train
 	@scripts/rasa-tests.sh
 
 test-e2e: setup
-	@scripts/ensure-browser.sh
 	@scripts/e2e.sh $(VENV)/bin/pytest -q tests/e2e
 
 eval: setup

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Create or update .venv (api, Python 3.11) and .venv-rasa (Rasa 3.6, Python 3.10 or the pinned 3.11
-# fallback). Idempotent: a venv is rebuilt only when its requirement files change (stamp = sha256).
+# Create or update .venv (api) and .venv-rasa (Rasa 3.6), both on Python 3.11; Rasa's from a fully
+# pinned lock. Idempotent: a venv is rebuilt only when its requirement files change (stamp = sha256).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,19 +17,19 @@ else
   echo "setup: .venv up to date"
 fi
 
-read -r rasa_py rasa_mode < <(scripts/find-python.sh rasa)
-lock="requirements/rasa-$rasa_mode.lock"
-rasa_stamp="$rasa_mode-$(stamp_of "$lock")"
+rasa_py=$(scripts/find-python.sh rasa)
+lock=requirements/rasa.lock
+rasa_stamp="py311-$(stamp_of "$lock")"
 if [ "$(cat .venv-rasa/.kakehashi-stamp 2>/dev/null)" != "$rasa_stamp" ]; then
-  echo "setup: .venv-rasa with $rasa_py ($($rasa_py --version 2>&1)), path $rasa_mode, from $lock"
-  [ -x .venv-rasa/bin/python ] || "$rasa_py" -m venv .venv-rasa
-  if [ "$rasa_mode" = py310 ]; then
-    .venv-rasa/bin/pip install --quiet -r "$lock"
-  else
-    # Rasa 3.6 declares Requires-Python < 3.11: install the fully pinned set without resolution.
-    .venv-rasa/bin/pip install --quiet --no-deps --ignore-requires-python -r "$lock"
+  echo "setup: .venv-rasa with $rasa_py ($($rasa_py --version 2>&1)) from $lock"
+  # A venv left by an older Python (3.10 before this wave) is rebuilt, not patched.
+  if [ -x .venv-rasa/bin/python ] && [ "$(.venv-rasa/bin/python -c 'import sys; print(sys.version_info[:2] == (3, 11))')" != True ]; then
+    rm -rf .venv-rasa
   fi
+  [ -x .venv-rasa/bin/python ] || "$rasa_py" -m venv .venv-rasa
+  # Rasa 3.6 declares Requires-Python < 3.11: install the fully pinned set without resolution.
+  .venv-rasa/bin/pip install --quiet --no-deps --ignore-requires-python -r "$lock"
   echo "$rasa_stamp" > .venv-rasa/.kakehashi-stamp
 else
-  echo "setup: .venv-rasa up to date ($rasa_mode)"
+  echo "setup: .venv-rasa up to date (Python 3.11)"
 fi

@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
-hash=$(find bot/config.yml bot/domain.yml bot/data -type f -name '*.yml' | sort | xargs sha256sum | sha256sum | cut -c1-16)
+# The interpreter is part of the name: a model trained under another Python is not reused.
+hash=$( (find bot/config.yml bot/domain.yml bot/data -type f -name '*.yml' | sort | xargs sha256sum
+         .venv-rasa/bin/python -c 'import sys; print("python%d.%d" % sys.version_info[:2])') | sha256sum | cut -c1-16)
 name="kakehashi-$hash"
 mkdir -p bot/models "$KAKEHASHI_CACHE/models"
 if [ -f "bot/models/$name.tar.gz" ]; then

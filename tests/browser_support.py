@@ -30,7 +30,7 @@ LAUNCH_ARGS = [
 def chromium() -> Iterator[Any]:
     """A headless Debian Chromium; a missing browser fails the test (it is never skipped)."""
     if not CHROMIUM.exists():
-        pytest.fail(f"Debian's Chromium is required at {CHROMIUM} (scripts/ensure-browser.sh installs it)")
+        pytest.fail(f"Debian's Chromium is required at {CHROMIUM} (make setup installs it from requirements/apt.txt)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install the Debian packages in requirements/apt.txt that are missing (browser, fonts, PDF tools).
+# Runs first in `make setup`, so every later step and every test finds them. Idempotent and quiet
+# when all are present. `--check` installs nothing and exits 1 naming what is missing (CI uses it
+# after setup to prove the list was installed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scope="${SYSTEM_PACKAGES:-all}"  # all | run
+mapfile -t packages < <(sed -e 's/#.*//' requirements/apt.txt | awk -v scope="$scope" 'NF && (scope == "all" || $1 == scope) { print $2 }')
+missing=()
+for package in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$package")
+done
+[ "${#missing[@]}" = 0 ] && exit 0
+if [ "${1:-}" = "--check" ]; then
+  echo "system: Debian packages missing: ${missing[*]}" >&2
+  exit 1
+fi
+if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+else
+  echo "setup: Debian packages missing and apt-get unavailable (not root): install ${missing[*]}" >&2
+  exit 1
+fi
