@@ -7,7 +7,7 @@ VENV_RASA := .venv-rasa
 PY := $(VENV)/bin/python
 ENV := source scripts/env.sh &&
 
-.PHONY: help setup system venvs model index train run test lint typecheck test-api test-actions test-rasa test-e2e eval bench clean
+.PHONY: help setup system venvs model index train run test lint typecheck test-api test-actions test-rasa test-e2e eval bench audit clean
 
 help:
 	@echo "make run    start api (8000), Rasa (5005) and actions (5055) on SQLite; Ctrl-C stops"
@@ -15,6 +15,7 @@ help:
 	@echo "make setup  virtualenvs, embedding model, knowledge index, Rasa model (all cached)"
 	@echo "make eval   intent accuracy and language identification per language; retrieval hit@k"
 	@echo "make bench  latency, throughput and memory figures"
+	@echo "make audit  known vulnerabilities in both virtualenvs' pins (pip-audit)"
 
 setup: system venvs model index train
 
@@ -69,6 +70,10 @@ eval: setup
 
 bench: setup
 	@scripts/bench.sh
+
+# Known vulnerabilities in both virtualenvs' pins (needs an advisory service: PyPI's JSON API or OSV).
+audit: venvs
+	@scripts/audit.sh
 
 clean:
 	rm -rf var/index var/log var/rasa-cache bot/models results
