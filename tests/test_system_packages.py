@@ -81,7 +81,7 @@ def test_every_listed_package_is_installed() -> None:
     missing = []
     for package in apt_lines():
         result = subprocess.run(  # noqa: S603 - fixed command, package names from our own file
-            ["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True, check=False
+            ["/usr/bin/dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True, check=False
         )
         if result.stdout != "install ok installed":
             missing.append(package)
