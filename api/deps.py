@@ -7,14 +7,14 @@ from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request, status
 
+from api.conversations.models import Conversation
+from api.conversations.responses import ResponseTemplates
 from api.conversations.service import ConversationNotFound, ConversationService, token_matches
 from api.core.config import Settings
-from api.db.models import Conversation
+from api.core.i18n import Catalogs
 from api.db.session import Database
-from api.guidance import GuidanceService
-from api.i18n import Catalogs
-from api.knowledge import KnowledgeBase
-from api.responses import ResponseTemplates
+from api.knowledge.guidance import GuidanceService
+from api.knowledge.search import KnowledgeBase
 
 
 def get_settings_dep(request: Request) -> Settings:

@@ -14,16 +14,15 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import health, internal, knowledge_api, nlg
+from api import health
+from api.advisors import actions_api as advisors_internal
 from api.advisors import console
-from api.advisors import internal as advisors_internal
 from api.advisors import router as advisors_router
 from api.advisors.away import AwayAnswers
 from api.advisors.service import AdvisorService
 from api.auth import router as auth_router
 from api.auth.config import AuthSettings, get_auth_settings, resolve_secret
 from api.auth.tokens import TokenSigner
-from api.broadcast import Broadcaster
 from api.channels import alerts as channel_alerts
 from api.channels import widget
 from api.channels.config import ChannelSettings, get_channel_settings
@@ -31,19 +30,23 @@ from api.channels.hub import Channels
 from api.channels.line import webhook as line_webhook
 from api.channels.telegram import webhook as telegram_webhook
 from api.chat_flows import router as chat_flows_router
+from api.conversations import nlg
+from api.conversations.rasa_client import RasaClient
+from api.conversations.responses import ResponseTemplates
 from api.conversations.service import ConversationService
 from api.core import redact
 from api.core.config import Settings, get_settings
+from api.core.i18n import load_catalogs
 from api.db.migrate import upgrade
 from api.db.session import Database
-from api.fanout import relay_for
 from api.fce import router as fce_router
-from api.guidance import GuidanceService
-from api.i18n import load_catalogs
-from api.knowledge import KnowledgeBase
+from api.knowledge import actions_api as internal
+from api.knowledge import router as knowledge_api
+from api.knowledge.guidance import GuidanceService
+from api.knowledge.search import KnowledgeBase
+from api.live.broadcast import Broadcaster
+from api.live.fanout import relay_for
 from api.pathways import router as pathways_router
-from api.rasa_client import RasaClient
-from api.responses import ResponseTemplates
 from knowledge_base.language import LANGUAGES
 
 HERE = Path(__file__).resolve().parent

@@ -8,10 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.advisors.models import Role, User
 from api.advisors.service import AdvisorService, Forbidden, NotFound
 from api.auth.deps import SESSION_COOKIE, load_user
-from api.i18n import Catalogs
+from api.auth.models import Role, User
+from api.core.i18n import Catalogs
 from knowledge_base.language import LANGUAGES
 
 router = APIRouter(prefix="/console", include_in_schema=False)

@@ -9,12 +9,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, WebSocket, WebSocketDisconnect, status
 from pydantic import BaseModel, Field
 
-from api.advisors.internal import get_advisors
-from api.advisors.models import Role, User
+from api.advisors.actions_api import get_advisors
 from api.advisors.service import ADVISORS_TOPIC, AdvisorService, Forbidden, NotFound
-from api.advisors.states import IllegalTransition, StateConflict
 from api.auth.deps import require_roles, websocket_user
-from api.validation import NonBlankText
+from api.auth.models import Role, User
+from api.conversations.states import IllegalTransition, StateConflict
+from api.core.validation import NonBlankText
 
 MAX_TEXT = 4000
 staff = require_roles(Role.ADVISOR.value, Role.ADMIN.value)

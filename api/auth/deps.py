@@ -9,9 +9,9 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, WebSocket, status
 
-from api.advisors.models import User
+from api.auth.models import User
 from api.auth.tokens import InvalidToken, TokenSigner, csrf_digest
-from api.db.models import utcnow
+from api.core.clock import utcnow
 from api.db.session import Database
 from api.deps import bearer_token, get_db
 

@@ -10,14 +10,14 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy import delete, func, select
 
-from api.advisors.audit import audit
-from api.advisors.models import LoginAttempt, User
+from api.auth.audit import audit
 from api.auth.config import AuthSettings
 from api.auth.deps import CSRF_COOKIE, SESSION_COOKIE, current_user, get_signer
+from api.auth.models import LoginAttempt, User
 from api.auth.passwords import verify_password
 from api.auth.tokens import TokenSigner
 from api.auth.users import find_by_email, normalise_email
-from api.db.models import utcnow
+from api.core.clock import utcnow
 from api.db.session import Database
 from api.deps import get_db
 

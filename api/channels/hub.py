@@ -10,7 +10,6 @@ import logging
 from typing import Any
 
 from api.advisors.service import ADVISORS_TOPIC
-from api.broadcast import Broadcaster
 from api.channels.config import ChannelSettings
 from api.channels.inbound import ChannelInbound
 from api.channels.inbox import EventHandler, InboundWorkers
@@ -22,10 +21,11 @@ from api.channels.ratelimit import RateLimits
 from api.channels.telegram import events as telegram_events
 from api.channels.telegram.client import KIND_CALLBACK_ANSWER, TelegramSender
 from api.channels.telegram.outbound import TelegramOutbound, enqueue_callback_answer
+from api.conversations.responses import ResponseTemplates
 from api.conversations.service import ConversationService
+from api.core.i18n import Catalogs
 from api.db.session import Database
-from api.i18n import Catalogs
-from api.responses import ResponseTemplates
+from api.live.broadcast import Broadcaster
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, WebSocket, WebSocketDisconnect, status
 from pydantic import BaseModel, Field
 
-from api.advisors.internal import get_advisors
+from api.advisors.actions_api import get_advisors
 from api.advisors.service import AdvisorService
+from api.conversations.models import Conversation
 from api.conversations.service import (
     MAX_PAYLOAD_CHARS,
     ConversationNotFound,
@@ -21,10 +22,9 @@ from api.conversations.service import (
     topic_for,
 )
 from api.core.config import Settings
-from api.db.models import Conversation
+from api.core.i18n import Catalogs
+from api.core.validation import NonBlankText
 from api.deps import get_catalogs, get_conversations, get_settings_dep, widget_conversation
-from api.i18n import Catalogs
-from api.validation import NonBlankText
 from knowledge_base.language import LANGUAGES
 
 router = APIRouter(prefix="/api/v1/widget", tags=["widget"])

@@ -19,14 +19,14 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api import language_policy
-from api.advisors.states import Actor, move_locked
-from api.broadcast import Broadcaster
-from api.db.models import Conversation, ConversationState, LanguageSource, Message, MessageRole
+from api.conversations import language_policy
+from api.conversations.models import Conversation, ConversationState, LanguageSource, Message, MessageRole
+from api.conversations.rasa_client import RasaClient, RasaUnavailable
+from api.conversations.responses import Reply, ResponseTemplates
+from api.conversations.states import Actor, move_locked
+from api.core.i18n import Catalogs
 from api.db.session import Database
-from api.i18n import Catalogs
-from api.rasa_client import RasaClient, RasaUnavailable
-from api.responses import Reply, ResponseTemplates
+from api.live.broadcast import Broadcaster
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.advisors.console import _language, _render, _user
-from api.advisors.models import Role, User
+from api.auth.models import Role, User
 from api.fce.comparability import JAPAN_QUALIFICATIONS
 from api.fce.countries import country_name
 from api.fce.deps import CatalogsDep, EvaluationsDep, FceDep, field_error

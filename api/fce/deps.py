@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 
+from api.core.i18n import Catalogs
 from api.db.session import Database
 from api.deps import get_catalogs, get_db
 from api.fce.comparability import ComparabilityData, load_comparability
@@ -15,7 +16,6 @@ from api.fce.config import FceSettings, MailSettings
 from api.fce.evaluations import EvaluationService
 from api.fce.notify import Notifier
 from api.fce.service import CaseService
-from api.i18n import Catalogs
 from knowledge_base.language import LANGUAGES
 
 _LOCK = threading.Lock()

@@ -15,12 +15,12 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from api.core.i18n import Catalogs, format_date
 from api.fce.cases import MULTIPART_OVERHEAD, open_case, statement_for_applicant
 from api.fce.deps import CatalogsDep, EvaluationsDep, Fce, FceDep, request_language
 from api.fce.documents import DocumentRejected
 from api.fce.service import CaseClosedForDocuments, TooManyDocuments
 from api.fce.workflow import OPEN_STATUSES, Status
-from api.i18n import Catalogs, format_date
 from knowledge_base.language import LANGUAGES
 
 router = APIRouter(include_in_schema=False)

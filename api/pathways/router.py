@@ -13,8 +13,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
+from api.core.i18n import Catalogs, format_date
 from api.deps import get_catalogs
-from api.i18n import Catalogs, format_date
 from api.pathways import forms
 from api.pathways.check import check, rules_as_of
 from api.pathways.data import as_of, framework_levels, hsp_table, localised, pathway_rules

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.advisors.models import AuditEntry, OwnershipEvent
 from api.advisors.service import AdvisorService
-from api.advisors.states import IllegalTransition
+from api.auth.models import AuditEntry
 from api.auth.tokens import TokenSigner
+from api.conversations.models import OwnershipEvent
+from api.conversations.states import IllegalTransition
 from tests.advisors.conftest import INTERNAL, PASSWORD, hand_off, make_user
 from tests.api.conftest import FakeRasa
 
@@ -236,7 +237,7 @@ def test_claim_race_has_exactly_one_winner(
     client: TestClient, conversation: dict[str, str], advisor: dict[str, Any], other_advisor: dict[str, Any]
 ) -> None:
     advisors: AdvisorService = client.app.state.advisors  # type: ignore[attr-defined]
-    from api.advisors.models import User
+    from api.auth.models import User
 
     with client.app.state.db.session() as session:  # type: ignore[attr-defined]
         people = [session.get(User, advisor["id"]), session.get(User, other_advisor["id"])]

@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 from starlette.testclient import WebSocketTestSession
 
 from api.advisors.hours import OfficeHours
-from api.advisors.models import Handoff, OwnershipEvent
+from api.advisors.models import Handoff
 from api.advisors.service import AdvisorService
-from api.db.models import Answer, Message
-from api.knowledge import KnowledgeBase
+from api.conversations.models import Message, OwnershipEvent
+from api.knowledge.models import Answer
+from api.knowledge.search import KnowledgeBase
 from tests.advisors.conftest import hand_off, make_user
 from tests.advisors.test_advisor_api import say, url
 from tests.api.conftest import FakeRasa

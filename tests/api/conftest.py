@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from api.channels.config import ChannelSettings
+from api.conversations.rasa_client import RasaUnavailable
 from api.core.config import REPO_ROOT, Settings
 from api.main import create_app
-from api.rasa_client import RasaUnavailable
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 NO_CHANNELS = {

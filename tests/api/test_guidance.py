@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.knowledge import KnowledgeBase
+from api.knowledge.search import KnowledgeBase
 
 TOKEN = {"Authorization": "Bearer test-internal-token"}
 

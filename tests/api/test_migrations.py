@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
+from api.tables import Base
 from api.db.migrate import alembic_config, upgrade
-from api.db.models import Base
 from api.db.session import make_engine
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.db.models import Conversation
+from api.conversations.models import Conversation
 from tests.api.conftest import FakeRasa
 from tests.channels.conftest import deliver, line_post, telegram_post
 from tests.channels.fakes import FakeLine, FakeTelegram

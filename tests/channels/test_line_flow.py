@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.channels.models import OutboxMessage
-from api.db.models import Conversation, Message, utcnow
+from api.conversations.models import Conversation, Message
+from api.core.clock import utcnow
 from tests.api.conftest import FakeRasa
 from tests.channels.conftest import deliver, line_post
 from tests.channels.fakes import FakeLine

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from api.channels.models import ChannelEvent, OutboxMessage
 from api.channels.telegram.__main__ import main as telegram_cli
-from api.db.models import Conversation, Message
+from api.conversations.models import Conversation, Message
 from tests.api.conftest import FakeRasa
 from tests.channels.conftest import TELEGRAM_SECRET, TELEGRAM_TOKEN, deliver, telegram_post
 from tests.channels.fakes import FakeTelegram

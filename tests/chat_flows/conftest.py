@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.conversations.responses import Reply
 from api.fce.comparability import load_comparability
 from api.fce.config import FceSettings
 from api.fce.deps import Fce
 from api.fce.service import CaseService
-from api.responses import Reply
 from tests.api.conftest import client, database_url, fake_rasa, settings  # noqa: F401
 
 INTERNAL = {"Authorization": "Bearer test-internal-token"}

@@ -13,11 +13,11 @@ import pytest
 
 from api.auth.users import create_user
 from api.core.config import REPO_ROOT, Settings
+from api.core.i18n import Catalogs
 from api.fce.comparability import load_comparability
 from api.fce.config import FceSettings
 from api.fce.deps import Fce
 from api.fce.service import CaseService
-from api.i18n import Catalogs
 from api.main import create_app
 from tests.api.conftest import FakeRasa
 from tests.browser_support import chromium, serve

@@ -15,11 +15,11 @@ from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 
 from api.core.config import REPO_ROOT
+from api.core.i18n import Catalogs
 from api.fce.config import MailSettings
 from api.fce.deps import Fce
 from api.fce.notify import Notifier, StatusNotice
 from api.fce.workflow import Status
-from api.i18n import Catalogs
 from knowledge_base.language import LANGUAGES
 from tests.fce.conftest import INTERNAL, application, create, evaluation, move
 

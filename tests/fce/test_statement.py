@@ -14,13 +14,13 @@ from fastapi.testclient import TestClient
 from pypdf.generic import ContentStream
 
 from api.core.config import REPO_ROOT
+from api.core.i18n import Catalogs
 from api.fce import fonts
 from api.fce.comparability import load_comparability
 from api.fce.config import FceSettings
 from api.fce.deps import Fce
 from api.fce.service import CaseService
 from api.fce.statement import Difference, Finding, StatementContent, UncoveredText, render
-from api.i18n import Catalogs
 from tests.fce.conftest import application, create, evaluated, evaluation, move, to_evaluation
 
 CATALOGS = Catalogs(REPO_ROOT / "locales")
@@ -207,7 +207,7 @@ def test_rendering_is_deterministic_for_the_same_issue_time() -> None:
 def test_statement_download_is_audited(client: TestClient, fce: Fce, evaluator: dict[str, Any]) -> None:
     from sqlalchemy import select
 
-    from api.advisors.models import AuditEntry
+    from api.auth.models import AuditEntry
 
     case = create(client)
     to_evaluation(client, evaluator, case["reference"])

@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.core.config import REPO_ROOT
+from api.core.i18n import Catalogs
 from api.fce.config import FceSettings
 from api.fce.deps import Fce
 from api.fce.service import CaseService
-from api.i18n import Catalogs
 from knowledge_base.language import LANGUAGES
 from tests.fce.conftest import counts, create, evaluated, move
 

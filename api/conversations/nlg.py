@@ -7,11 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, status
 
+from api.conversations.responses import ResponseTemplates
 from api.conversations.service import ConversationNotFound, ConversationService
 from api.core.config import Settings
+from api.core.i18n import Catalogs
 from api.deps import get_catalogs, get_conversations, get_settings_dep, get_templates
-from api.i18n import Catalogs
-from api.responses import ResponseTemplates
 from knowledge_base.language import DEFAULT_LANGUAGE, normalise_locale
 
 router = APIRouter(tags=["nlg"])

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, Field
 
 from api.deps import get_guidance, internal_caller
-from api.guidance import GuidanceService
-from api.knowledge import KnowledgeUnavailable
+from api.knowledge.guidance import GuidanceService
+from api.knowledge.search import KnowledgeUnavailable
 
 router = APIRouter(dependencies=[Depends(internal_caller)], tags=["internal"])
 

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse
 from markdown_it import MarkdownIt
 
+from api.core.i18n import format_date
 from api.deps import get_knowledge
-from api.i18n import format_date
-from api.knowledge import KnowledgeBase, KnowledgeUnavailable, hit_dict, reviewed_on
+from api.knowledge.search import KnowledgeBase, KnowledgeUnavailable, hit_dict, reviewed_on
 from knowledge_base.language import LANGUAGES
 
 MAX_QUERY_CHARS = 5000

@@ -15,12 +15,12 @@ from urllib.parse import urlparse
 
 from sqlalchemy import func, select
 
-from api.advisors.models import OwnershipEvent
-from api.db.models import Answer, Conversation
+from api.conversations.models import Conversation, OwnershipEvent
+from api.conversations.responses import Reply
+from api.core.i18n import Catalogs, format_date
 from api.db.session import Database
-from api.i18n import Catalogs, format_date
-from api.knowledge import KnowledgeBase, reviewed_on
-from api.responses import Reply
+from api.knowledge.models import Answer
+from api.knowledge.search import KnowledgeBase, reviewed_on
 
 MAX_DETAIL_CHARS = 3500
 MAX_EXTERNAL_SOURCES = 3
