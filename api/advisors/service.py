@@ -61,6 +61,7 @@ class AdvisorService:
         broadcaster: Broadcaster,
         conversations: ConversationService,
         settings: AuthSettings,
+        away: AwayAnswers | None = None,
     ) -> None:
         self.db = db
         self.catalogs = catalogs
@@ -68,11 +69,8 @@ class AdvisorService:
         self.conversations = conversations
         self.settings = settings
         self.hours = OfficeHours(settings.office_hours)
-        conversations.local_intents["cancel_handoff"] = self._cancel_intent
-        conversations.local_intents["rate"] = self._rate_intent
-        conversations.on_held_message = self._held_message
-        # Knowledge answers while a left message waits (api/advisors/away.py); the app sets it.
-        self.away: AwayAnswers | None = None
+        # Knowledge answers while a left message waits (api/advisors/away.py); None: never.
+        self.away = away
 
     def t(self, key: str, language: str, **params: Any) -> str:
         return self.catalogs.gettext(key, language, **params)
@@ -131,7 +129,7 @@ class AdvisorService:
         self._announce_queue()
         return WAITING, [Reply(text=text, buttons=cancel)]
 
-    def _cancel_intent(self, conversation_id: str, entities: dict[str, Any]) -> list[Reply]:
+    def cancel_intent(self, conversation_id: str, entities: dict[str, Any]) -> list[Reply]:
         with self.db.session() as session:
             conversation = session.get(Conversation, conversation_id)
             if conversation is None:
@@ -146,7 +144,7 @@ class AdvisorService:
         self._announce_queue()
         return [Reply(text=self.t("handoff.cancelled", language))]
 
-    def _rate_intent(self, conversation_id: str, entities: dict[str, Any]) -> list[Reply]:
+    def rate_intent(self, conversation_id: str, entities: dict[str, Any]) -> list[Reply]:
         score = entities.get("score")
         with self.db.session() as session:
             conversation = session.get(Conversation, conversation_id)
@@ -166,7 +164,7 @@ class AdvisorService:
                 handoff.rating = score
         return [Reply(text=self.t("handoff.rate_thanks", language))]
 
-    def _held_message(self, conversation_id: str, message: dict[str, Any], payload: str | None = None) -> list[Reply]:
+    def held_message(self, conversation_id: str, message: dict[str, Any], payload: str | None = None) -> list[Reply]:
         """A user message while a person owns the conversation: straight to the consoles. With
         nobody there (a left message still waiting), the bot may answer it meanwhile (away.py)."""
         with self.db.session() as session:

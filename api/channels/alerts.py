@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, status
 from sqlalchemy import select
 
 from api.auth.audit import audit
@@ -19,18 +19,11 @@ from api.channels.models import OutboxMessage, OutboxStatus
 from api.channels.outbox import alert_dict
 from api.channels.telegram.client import KIND_CALLBACK_ANSWER
 from api.core.clock import utcnow
+from api.deps import ChannelsDep
 
 staff = require_roles(Role.ADVISOR.value, Role.EVALUATOR.value, Role.ADMIN.value)
 Staff = Annotated[User, Depends(staff)]
 router = APIRouter(prefix="/api/v1/advisor/alerts", tags=["advisor"])
-
-
-def _channels(request: Request) -> Channels:
-    channels: Channels = request.app.state.channels
-    return channels
-
-
-ChannelsDep = Annotated[Channels, Depends(_channels)]
 
 
 @router.get("")

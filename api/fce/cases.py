@@ -13,9 +13,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.core.i18n import Catalogs
+from api.deps import CatalogsDep, EvaluationsDep, FceDep
 from api.fce import fonts, guards
 from api.fce.config import FceSettings
-from api.fce.deps import CatalogsDep, EvaluationsDep, Fce, FceDep, client_ip, field_error, request_language
+from api.fce.deps import Fce, client_ip, field_error, request_language
 from api.fce.documents import DocumentRejected
 from api.fce.downloads import statement_response
 from api.fce.evaluations import EvaluationService, NotEvaluated

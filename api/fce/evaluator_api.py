@@ -15,8 +15,9 @@ from fastapi.responses import FileResponse, Response
 from api.auth.deps import require_roles
 from api.auth.models import Role, User
 from api.core.clock import as_utc
+from api.deps import EvaluationsDep, FceDep, NotifierDep
 from api.fce import fonts
-from api.fce.deps import EvaluationsDep, Fce, FceDep, NotifierDep, field_error
+from api.fce.deps import Fce, field_error
 from api.fce.downloads import document_response, statement_response
 from api.fce.evaluations import EvaluationService, NotEditable, NotEvaluated, UnknownCredential, actor_for
 from api.fce.evaluator_schemas import DocumentsRequest, EvaluationIn, EvaluatorTransition, NoteIn

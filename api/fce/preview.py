@@ -7,9 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request, status
 
 from api.core.i18n import Catalogs, format_number
+from api.deps import CatalogsDep, FceDep
 from api.fce.comparability import Credential
 from api.fce.countries import country_name
-from api.fce.deps import CatalogsDep, FceDep, request_language
+from api.fce.deps import request_language
 from api.fce.schemas import PreviewRequest
 from knowledge_base.language import LANGUAGES
 

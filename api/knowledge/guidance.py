@@ -49,12 +49,19 @@ def plain_text(markdown: str) -> str:
 
 
 class GuidanceService:
-    def __init__(self, db: Database, knowledge: KnowledgeBase, catalogs: Catalogs) -> None:
+    def __init__(
+        self,
+        db: Database,
+        knowledge: KnowledgeBase,
+        catalogs: Catalogs,
+        handoff: Callable[[str, str], list[Reply]] | None = None,
+    ) -> None:
         self.db = db
         self.knowledge = knowledge
         self.catalogs = catalogs
-        # Set by the app to AdvisorService.request_handoff: (conversation_id, reason) -> replies.
-        self.handoff: Callable[[str, str], list[Reply]] | None = None
+        # Hands the conversation to a person: (conversation_id, reason) -> what to tell the user.
+        # The advisor desk's, in the app (api/services.py); None means the bot never hands off.
+        self.handoff = handoff
 
     def t(self, key: str, language: str, **params: Any) -> str:
         return self.catalogs.gettext(key, language, **params)

@@ -97,8 +97,8 @@ def fake_rasa() -> FakeRasa:
 def client(settings: Settings, fake_rasa: FakeRasa) -> Iterator[TestClient]:
     # Channels off whatever the environment says: these tests are about the widget and the api.
     app = create_app(settings, channel_settings=ChannelSettings(_env_file=None, **NO_CHANNELS))  # type: ignore[call-arg]
-    app.state.rasa = fake_rasa
-    app.state.conversations.rasa = fake_rasa
+    app.state.services.rasa = fake_rasa
+    app.state.services.conversations.rasa = fake_rasa
     with TestClient(app) as test_client:
         yield test_client
 

@@ -6,9 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from api.tables import Base
 from api.db.migrate import alembic_config, upgrade
 from api.db.session import make_engine
+from api.tables import Base
 
 
 def test_models_match_migrations(database_url: str) -> None:
