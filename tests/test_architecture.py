@@ -199,4 +199,14 @@ def test_packages_take_only_the_route_dependencies_from_the_root() -> None:
 
 def test_only_the_composition_layer_sits_at_the_root() -> None:
     modules = {path.stem for path in API.glob("*.py")}
-    assert modules <= ROOT_MODULES, f"unexpected modules at api/: {sorted(modules - ROOT_MODULES)}"
+    assert modules == ROOT_MODULES, f"modules at api/ besides the composition layer: {sorted(modules - ROOT_MODULES)}"
+
+
+def test_services_are_read_from_app_state_only_by_the_root() -> None:
+    """Routes name services by their api/deps.py aliases; only main.py and deps.py touch app.state."""
+    readers = sorted(
+        module_name(path)
+        for path in python_files()
+        if "app.state" in path.read_text(encoding="utf-8") and path.stem not in {"main", "deps", "services"}
+    )
+    assert readers == [], f"modules reading app.state directly: {readers}"
