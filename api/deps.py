@@ -1,55 +1,150 @@
-"""Dependencies, in one place: services from app state, and the two kinds of caller authentication."""
+"""Dependencies, in one place: every service a route uses, and the two kinds of caller authentication.
+
+Routes name a service by its alias (`ConversationsDep`, `FceDep`...), never by reading `app.state`:
+the aliases read the one `Services` instance the composition root (api/services.py) built. The FCE's
+`EvaluationService` and `Notifier` are per-request views over root-built parts (the case service,
+comparability data, SMTP settings), so a test that swaps one of those parts sees it everywhere.
+"""
 
 from __future__ import annotations
 
 import hmac
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-from fastapi import Depends, Header, HTTPException, Request, status
+from fastapi import Depends, Header, HTTPException, status
+from fastapi.templating import Jinja2Templates
+from starlette.requests import HTTPConnection
 
-from api.conversations.service import ConversationNotFound, ConversationService, token_matches
+from api.advisors.service import AdvisorService
+from api.auth.config import AuthSettings
+from api.auth.tokens import TokenSigner
+from api.channels.hub import Channels
+from api.conversations.models import Conversation
+from api.conversations.rasa_client import RasaClient
+from api.conversations.responses import ResponseTemplates
+from api.conversations.service import ConversationService, token_matches
 from api.core.config import Settings
-from api.db.models import Conversation
+from api.core.i18n import Catalogs
 from api.db.session import Database
-from api.guidance import GuidanceService
-from api.i18n import Catalogs
-from api.knowledge import KnowledgeBase
-from api.responses import ResponseTemplates
+from api.fce.config import MailSettings
+from api.fce.deps import Fce
+from api.fce.evaluations import EvaluationService
+from api.fce.notify import Notifier
+from api.knowledge.guidance import GuidanceService
+from api.knowledge.search import KnowledgeBase
+from api.live.broadcast import Broadcaster
+
+if TYPE_CHECKING:
+    from api.services import Services
 
 
-def get_settings_dep(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+def services(connection: HTTPConnection) -> Services:
+    """The app's services; an HTTPConnection so HTTP routes and websockets share every getter."""
+    built: Services = connection.app.state.services
+    return built
 
 
-def get_db(request: Request) -> Database:
-    db: Database = request.app.state.db
-    return db
+def get_settings_dep(connection: HTTPConnection) -> Settings:
+    return services(connection).settings
 
 
-def get_catalogs(request: Request) -> Catalogs:
-    catalogs: Catalogs = request.app.state.catalogs
-    return catalogs
+def get_auth_settings(connection: HTTPConnection) -> AuthSettings:
+    return services(connection).auth_settings
 
 
-def get_templates(request: Request) -> ResponseTemplates:
-    templates: ResponseTemplates = request.app.state.templates
-    return templates
+def get_db(connection: HTTPConnection) -> Database:
+    return services(connection).db
 
 
-def get_conversations(request: Request) -> ConversationService:
-    service: ConversationService = request.app.state.conversations
-    return service
+def get_catalogs(connection: HTTPConnection) -> Catalogs:
+    return services(connection).catalogs
 
 
-def get_knowledge(request: Request) -> KnowledgeBase:
-    knowledge: KnowledgeBase = request.app.state.knowledge
-    return knowledge
+def get_templates(connection: HTTPConnection) -> ResponseTemplates:
+    return services(connection).templates
 
 
-def get_guidance(request: Request) -> GuidanceService:
-    guidance: GuidanceService = request.app.state.guidance
-    return guidance
+def get_pages(connection: HTTPConnection) -> Jinja2Templates:
+    return services(connection).pages
+
+
+def get_rasa(connection: HTTPConnection) -> RasaClient:
+    return services(connection).rasa
+
+
+def get_broadcaster(connection: HTTPConnection) -> Broadcaster:
+    return services(connection).broadcaster
+
+
+def get_conversations(connection: HTTPConnection) -> ConversationService:
+    return services(connection).conversations
+
+
+def get_knowledge(connection: HTTPConnection) -> KnowledgeBase:
+    return services(connection).knowledge
+
+
+def get_guidance(connection: HTTPConnection) -> GuidanceService:
+    return services(connection).guidance
+
+
+def get_signer(connection: HTTPConnection) -> TokenSigner:
+    return services(connection).signer
+
+
+def get_advisors(connection: HTTPConnection) -> AdvisorService:
+    return services(connection).advisors
+
+
+def get_channels(connection: HTTPConnection) -> Channels:
+    return services(connection).channels
+
+
+def get_fce(connection: HTTPConnection) -> Fce:
+    return services(connection).fce
+
+
+def get_fce_mail(connection: HTTPConnection) -> MailSettings:
+    return services(connection).fce_mail
+
+
+def get_evaluations(connection: HTTPConnection) -> EvaluationService:
+    built = services(connection)
+    fce = built.fce
+    return EvaluationService(fce.cases, fce.data, built.catalogs, fce.settings.font_dirs)
+
+
+def get_notifier(connection: HTTPConnection) -> Notifier:
+    built = services(connection)
+    advisors = built.advisors
+    return Notifier(
+        built.catalogs,
+        built.conversations,
+        built.fce_mail,
+        built.settings.public_base_url,
+        hand_to_people=lambda conversation_id, context: advisors.request_handoff(
+            conversation_id, "evaluator_question", context
+        ),
+    )
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+AuthSettingsDep = Annotated[AuthSettings, Depends(get_auth_settings)]
+DbDep = Annotated[Database, Depends(get_db)]
+CatalogsDep = Annotated[Catalogs, Depends(get_catalogs)]
+TemplatesDep = Annotated[ResponseTemplates, Depends(get_templates)]
+PagesDep = Annotated[Jinja2Templates, Depends(get_pages)]
+RasaDep = Annotated[RasaClient, Depends(get_rasa)]
+BroadcasterDep = Annotated[Broadcaster, Depends(get_broadcaster)]
+ConversationsDep = Annotated[ConversationService, Depends(get_conversations)]
+KnowledgeDep = Annotated[KnowledgeBase, Depends(get_knowledge)]
+GuidanceDep = Annotated[GuidanceService, Depends(get_guidance)]
+SignerDep = Annotated[TokenSigner, Depends(get_signer)]
+AdvisorsDep = Annotated[AdvisorService, Depends(get_advisors)]
+ChannelsDep = Annotated[Channels, Depends(get_channels)]
+FceDep = Annotated[Fce, Depends(get_fce)]
+EvaluationsDep = Annotated[EvaluationService, Depends(get_evaluations)]
+NotifierDep = Annotated[Notifier, Depends(get_notifier)]
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -67,24 +162,21 @@ def _unauthorized(detail: str) -> HTTPException:
 
 def widget_conversation(
     conversation_id: str,
-    service: Annotated[ConversationService, Depends(get_conversations)],
+    service: ConversationsDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> Conversation:
     """The widget conversation named in the path, if the bearer token is its own."""
     token = bearer_token(authorization)
     if token is None:
         raise _unauthorized("missing bearer token")
-    try:
-        conversation = service.get(conversation_id)
-    except ConversationNotFound:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="conversation not found") from None
+    conversation = service.get(conversation_id)  # ConversationNotFound: 404 (api/main.py)
     if conversation.channel != "widget" or not token_matches(token, conversation.token_hash):
         raise _unauthorized("invalid token for this conversation")
     return conversation
 
 
 def internal_caller(
-    settings: Annotated[Settings, Depends(get_settings_dep)],
+    settings: SettingsDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> None:
     """The action server and Rasa's NLG calls: the shared INTERNAL_TOKEN, compared in constant time."""

@@ -5,22 +5,24 @@ Redis, when REDIS_URL is set, is always reported; by itself its outage is "degra
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import httpx
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from api.core.config import Settings
-from api.deps import get_settings_dep
+from api.db.session import Database
+from api.deps import BroadcasterDep, ChannelsDep, DbDep, KnowledgeDep, RasaDep, SettingsDep
+from api.knowledge.search import KnowledgeBase
+from api.live.broadcast import Broadcaster
 
 router = APIRouter(tags=["health"])
 
 
-def _database(request: Request) -> str:
+def _database(db: Database) -> str:
     try:
-        with request.app.state.db.session() as session:
+        with db.session() as session:
             session.execute(text("SELECT 1"))
         return "ok"
     except Exception:  # noqa: BLE001 - any failure means "not ok", and the name says which part
@@ -34,30 +36,37 @@ def _http(url: str) -> str:
         return "unavailable"
 
 
-def _index(request: Request) -> str:
-    return "ok" if request.app.state.knowledge.ready() else "unavailable"
+def _index(knowledge: KnowledgeBase) -> str:
+    return "ok" if knowledge.ready() else "unavailable"
 
 
-def _redis(request: Request) -> str:
-    relay = request.app.state.broadcaster.relay
+def _redis(broadcaster: Broadcaster) -> str:
+    relay = broadcaster.relay
     return "unavailable" if relay is None else str(relay.health())
 
 
 @router.get("/healthz")
-def healthz(request: Request, settings: Annotated[Settings, Depends(get_settings_dep)]) -> JSONResponse:
+def healthz(
+    settings: SettingsDep,
+    db: DbDep,
+    rasa: RasaDep,
+    knowledge: KnowledgeDep,
+    broadcaster: BroadcasterDep,
+    channels: ChannelsDep,
+) -> JSONResponse:
     checks: dict[str, Any] = {
-        "database": lambda: _database(request),
-        "rasa": lambda: "ok" if request.app.state.rasa.ping() else "unavailable",
+        "database": lambda: _database(db),
+        "rasa": lambda: "ok" if rasa.ping() else "unavailable",
         "action_server": lambda: _http(settings.action_server_url.rstrip("/") + "/health"),
-        "index": lambda: _index(request),
-        "redis": lambda: _redis(request),
+        "index": lambda: _index(knowledge),
+        "redis": lambda: _redis(broadcaster),
     }
     components = {name: checks[name]() for name in settings.health_components if name in checks}
     # A channel without its settings is off by choice: listed as "disabled", never as broken.
-    components.update(request.app.state.channels.health())
+    components.update(channels.health())
     broken = sorted(name for name, state in components.items() if state not in ("ok", "disabled"))
     degraded: list[str] = []
-    relay = request.app.state.broadcaster.relay
+    relay = broadcaster.relay
     if relay is not None and "redis" not in components:
         # Configured Redis is reported, but its outage only degrades the service: messages are
         # stored and answered, live events stay within each worker. List "redis" in

@@ -15,8 +15,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from api import language_policy
-from api.db.models import LanguageSource
+from api.conversations import language_policy
+from api.conversations.models import LanguageSource
 from knowledge_base.language import LANGUAGES, detect
 
 HELDOUT = Path(__file__).resolve().parents[1] / "bot" / "tests" / "nlu_heldout"

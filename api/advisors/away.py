@@ -20,13 +20,13 @@ from typing import Any
 
 from sqlalchemy import update
 
+from api.conversations.models import Message
+from api.conversations.responses import Reply
 from api.conversations.service import parse_payload
-from api.db.models import Message
+from api.core.i18n import Catalogs
 from api.db.session import Database
-from api.guidance import GuidanceService
-from api.i18n import Catalogs
-from api.knowledge import KnowledgeUnavailable
-from api.responses import Reply
+from api.knowledge.guidance import GuidanceService
+from api.knowledge.search import KnowledgeUnavailable
 
 log = logging.getLogger(__name__)
 

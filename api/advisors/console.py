@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
 
-from api.advisors.models import Role, User
-from api.advisors.service import AdvisorService, Forbidden, NotFound
+from api.advisors.service import Forbidden, NotFound
 from api.auth.deps import SESSION_COOKIE, load_user
-from api.i18n import Catalogs
+from api.auth.models import Role, User
+from api.auth.tokens import TokenSigner
+from api.core.i18n import Catalogs
+from api.db.session import Database
+from api.deps import AdvisorsDep, CatalogsDep, DbDep, PagesDep, SignerDep
 from knowledge_base.language import LANGUAGES
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -19,12 +24,31 @@ CANNED = ("greeting", "checking", "documents", "office_hours", "closing")
 Lang = Annotated[str | None, Query(max_length=8)]
 
 
-def _user(request: Request, roles: tuple[str, ...] = (Role.ADVISOR.value, Role.ADMIN.value)) -> User | None:
-    token = request.cookies.get(SESSION_COOKIE)
+@dataclass(frozen=True)
+class Console:
+    """What every console page needs: the request, who is logged in (read from the cookie) and the
+    catalogs and templates to render with."""
+
+    request: Request
+    db: Database
+    signer: TokenSigner
+    catalogs: Catalogs
+    pages: Jinja2Templates
+
+
+def console(request: Request, db: DbDep, signer: SignerDep, catalogs: CatalogsDep, pages: PagesDep) -> Console:
+    return Console(request, db, signer, catalogs, pages)
+
+
+ConsoleDep = Annotated[Console, Depends(console)]
+
+
+def _user(env: Console, roles: tuple[str, ...] = (Role.ADVISOR.value, Role.ADMIN.value)) -> User | None:
+    token = env.request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
     try:
-        user = load_user(request.app.state.db, request.app.state.signer, token)
+        user = load_user(env.db, env.signer, token)
     except HTTPException:
         return None
     return user if user.role in roles else None
@@ -37,15 +61,15 @@ def _language(lang: str | None, user: User | None) -> str:
     return spoken[0] if spoken else "en"
 
 
-def _render(request: Request, name: str, language: str, context: dict[str, Any], status_code: int = 200) -> Response:
-    catalogs: Catalogs = request.app.state.catalogs
+def _render(env: Console, name: str, language: str, context: dict[str, Any], status_code: int = 200) -> Response:
+    catalogs = env.catalogs
 
     def t(key: str, **params: Any) -> str:
         return catalogs.gettext("console." + key, language, **params)
 
     strings = json.dumps(catalogs.bundle("console.", language), ensure_ascii=False)
-    response: Response = request.app.state.pages.TemplateResponse(
-        request,
+    response: Response = env.pages.TemplateResponse(
+        env.request,
         f"console/{name}",
         {"t": t, "ui_language": language, "languages": LANGUAGES, "strings": strings, **context},
         status_code=status_code,
@@ -60,27 +84,26 @@ def _render(request: Request, name: str, language: str, context: dict[str, Any],
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, lang: Lang = None) -> Response:
-    return _render(request, "login.html", _language(lang, None), {"user": None})
+def login_page(env: ConsoleDep, lang: Lang = None) -> Response:
+    return _render(env, "login.html", _language(lang, None), {"user": None})
 
 
 @router.get("", response_class=HTMLResponse)
-def queue_page(request: Request, lang: Lang = None) -> Response:
-    user = _user(request)
+def queue_page(env: ConsoleDep, lang: Lang = None) -> Response:
+    user = _user(env)
     if user is None:
         # Evaluators work on credential cases (api/fce/console_pages.py), not on the chat queue.
-        evaluator = _user(request, (Role.EVALUATOR.value,))
+        evaluator = _user(env, (Role.EVALUATOR.value,))
         query = f"?lang={lang}" if lang in LANGUAGES else ""
         return RedirectResponse(("/console/cases" if evaluator else "/console/login") + query, status_code=303)
-    return _render(request, "queue.html", _language(lang, user), {"user": user})
+    return _render(env, "queue.html", _language(lang, user), {"user": user})
 
 
 @router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
-def conversation_page(request: Request, conversation_id: str, lang: Lang = None) -> Response:
-    user = _user(request)
+def conversation_page(env: ConsoleDep, advisors: AdvisorsDep, conversation_id: str, lang: Lang = None) -> Response:
+    user = _user(env)
     if user is None:
         return RedirectResponse("/console/login", status_code=303)
-    advisors: AdvisorService = request.app.state.advisors
     language = _language(lang, user)
     try:
         transcript = advisors.transcript(user, conversation_id)
@@ -88,7 +111,7 @@ def conversation_page(request: Request, conversation_id: str, lang: Lang = None)
         raise HTTPException(404, "conversation not found") from None
     except Forbidden:
         raise HTTPException(403, "not your conversation") from None
-    catalogs: Catalogs = request.app.state.catalogs
+    catalogs = env.catalogs
     user_language = transcript["conversation"]["language"]
     # Canned replies are offered in the user's language, which is what gets sent.
     canned = [
@@ -100,7 +123,7 @@ def conversation_page(request: Request, conversation_id: str, lang: Lang = None)
     ]
     language_name = catalogs.gettext("widget.language_name", user_language)
     return _render(
-        request,
+        env,
         "conversation.html",
         language,
         {
@@ -114,9 +137,8 @@ def conversation_page(request: Request, conversation_id: str, lang: Lang = None)
 
 
 @router.get("/stats", response_class=HTMLResponse)
-def stats_page(request: Request, lang: Lang = None) -> Response:
-    user = _user(request)
+def stats_page(env: ConsoleDep, advisors: AdvisorsDep, lang: Lang = None) -> Response:
+    user = _user(env)
     if user is None:
         return RedirectResponse("/console/login", status_code=303)
-    advisors: AdvisorService = request.app.state.advisors
-    return _render(request, "stats.html", _language(lang, user), {"user": user, "stats": advisors.stats()})
+    return _render(env, "stats.html", _language(lang, user), {"user": user, "stats": advisors.stats()})

@@ -13,8 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.advisors.models import Handoff
-from api.advisors.states import WAITING
-from api.db.models import Conversation, utcnow
+from api.conversations.models import Conversation
+from api.conversations.states import WAITING
+from api.core.clock import utcnow
 
 
 def _utc(value: datetime) -> datetime:

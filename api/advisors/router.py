@@ -6,20 +6,18 @@ import asyncio
 import contextlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, WebSocket, WebSocketDisconnect, status
+from fastapi import APIRouter, Depends, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field
 
-from api.advisors.internal import get_advisors
-from api.advisors.models import Role, User
-from api.advisors.service import ADVISORS_TOPIC, AdvisorService, Forbidden, NotFound
-from api.advisors.states import IllegalTransition, StateConflict
+from api.advisors.service import ADVISORS_TOPIC
 from api.auth.deps import require_roles, websocket_user
-from api.validation import NonBlankText
+from api.auth.models import Role, User
+from api.core.validation import NonBlankText
+from api.deps import AdvisorsDep, BroadcasterDep, DbDep, SignerDep
 
 MAX_TEXT = 4000
 staff = require_roles(Role.ADVISOR.value, Role.ADMIN.value)
 Staff = Annotated[User, Depends(staff)]
-Advisors = Annotated[AdvisorService, Depends(get_advisors)]
 
 router = APIRouter(prefix="/api/v1/advisor", tags=["advisor"])
 
@@ -32,77 +30,61 @@ class Transfer(BaseModel):
     advisor_id: int
 
 
-def _call(fn: Any, *args: Any) -> Any:
-    """Map the service's exceptions onto HTTP: unknown 404, not yours 403, wrong state 409."""
-    try:
-        return fn(*args)
-    except NotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"not found: {exc}") from None
-    except Forbidden as exc:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=str(exc)) from None
-    except StateConflict as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=f"someone else just changed it: {exc}") from None
-    except IllegalTransition as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from None
-    except LookupError:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="not found") from None
-
-
 @router.get("/queue")
-def queue(user: Staff, advisors: Advisors) -> dict[str, Any]:
+def queue(user: Staff, advisors: AdvisorsDep) -> dict[str, Any]:
     result: dict[str, Any] = advisors.queue(user)
     return result
 
 
 @router.get("/advisors")
-def colleagues(user: Staff, advisors: Advisors) -> list[dict[str, Any]]:
+def colleagues(user: Staff, advisors: AdvisorsDep) -> list[dict[str, Any]]:
     return advisors.advisors()
 
 
 @router.get("/stats")
-def stats(user: Staff, advisors: Advisors) -> dict[str, Any]:
+def stats(user: Staff, advisors: AdvisorsDep) -> dict[str, Any]:
     return advisors.stats()
 
 
 @router.post("/conversations/{conversation_id}/claim")
-def claim(conversation_id: str, user: Staff, advisors: Advisors) -> dict[str, Any]:
-    result: dict[str, Any] = _call(advisors.claim, user, conversation_id)
+def claim(conversation_id: str, user: Staff, advisors: AdvisorsDep) -> dict[str, Any]:
+    result: dict[str, Any] = advisors.claim(user, conversation_id)
     return result
 
 
 @router.post("/conversations/{conversation_id}/messages")
-def send(conversation_id: str, body: Text, user: Staff, advisors: Advisors) -> dict[str, Any]:
-    result: dict[str, Any] = _call(advisors.send, user, conversation_id, body.text)
+def send(conversation_id: str, body: Text, user: Staff, advisors: AdvisorsDep) -> dict[str, Any]:
+    result: dict[str, Any] = advisors.send(user, conversation_id, body.text)
     return result
 
 
 @router.post("/conversations/{conversation_id}/handback")
-def handback(conversation_id: str, user: Staff, advisors: Advisors) -> dict[str, Any]:
-    result: dict[str, Any] = _call(advisors.handback, user, conversation_id)
+def handback(conversation_id: str, user: Staff, advisors: AdvisorsDep) -> dict[str, Any]:
+    result: dict[str, Any] = advisors.handback(user, conversation_id)
     return result
 
 
 @router.post("/conversations/{conversation_id}/close")
-def close(conversation_id: str, user: Staff, advisors: Advisors) -> dict[str, Any]:
-    result: dict[str, Any] = _call(advisors.close, user, conversation_id)
+def close(conversation_id: str, user: Staff, advisors: AdvisorsDep) -> dict[str, Any]:
+    result: dict[str, Any] = advisors.close(user, conversation_id)
     return result
 
 
 @router.post("/conversations/{conversation_id}/transfer")
-def transfer(conversation_id: str, body: Transfer, user: Staff, advisors: Advisors) -> dict[str, Any]:
-    result: dict[str, Any] = _call(advisors.transfer, user, conversation_id, body.advisor_id)
+def transfer(conversation_id: str, body: Transfer, user: Staff, advisors: AdvisorsDep) -> dict[str, Any]:
+    result: dict[str, Any] = advisors.transfer(user, conversation_id, body.advisor_id)
     return result
 
 
 @router.post("/conversations/{conversation_id}/notes")
-def note(conversation_id: str, body: Text, user: Staff, advisors: Advisors) -> dict[str, Any]:
-    result: dict[str, Any] = _call(advisors.add_note, user, conversation_id, body.text)
+def note(conversation_id: str, body: Text, user: Staff, advisors: AdvisorsDep) -> dict[str, Any]:
+    result: dict[str, Any] = advisors.add_note(user, conversation_id, body.text)
     return result
 
 
 @router.get("/conversations/{conversation_id}/transcript")
-def transcript(conversation_id: str, user: Staff, advisors: Advisors) -> dict[str, Any]:
-    result: dict[str, Any] = _call(advisors.transcript, user, conversation_id)
+def transcript(conversation_id: str, user: Staff, advisors: AdvisorsDep) -> dict[str, Any]:
+    result: dict[str, Any] = advisors.transcript(user, conversation_id)
     return result
 
 
@@ -114,14 +96,13 @@ def visible(event: dict[str, Any], user: User) -> bool:
 
 
 @router.websocket("/ws")
-async def advisor_events(websocket: WebSocket) -> None:
-    user = await asyncio.to_thread(websocket_user, websocket)
+async def advisor_events(websocket: WebSocket, db: DbDep, signer: SignerDep, broadcaster: BroadcasterDep) -> None:
+    user = await asyncio.to_thread(websocket_user, websocket, db, signer)
     await websocket.accept()
     if user is None or user.role not in (Role.ADVISOR.value, Role.ADMIN.value):
         with contextlib.suppress(RuntimeError):
             await websocket.close(code=4401)
         return
-    broadcaster = websocket.app.state.broadcaster
     queue = broadcaster.subscribe(ADVISORS_TOPIC)
     await websocket.send_json({"type": "ready", "user_id": user.id})
 
@@ -135,7 +116,7 @@ async def advisor_events(websocket: WebSocket) -> None:
         # Heartbeats keep the advisor counted as online for the "nobody online" check.
         while True:
             await websocket.receive_text()
-            await asyncio.to_thread(websocket_user, websocket)
+            await asyncio.to_thread(websocket_user, websocket, db, signer)
 
     tasks = [asyncio.create_task(forward()), asyncio.create_task(drain())]
     try:

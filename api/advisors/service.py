@@ -1,4 +1,4 @@
-"""Handoff and the advisor desk: every owner change goes through api.advisors.states.
+"""Handoff and the advisor desk: every owner change goes through api.conversations.states.
 
 Messages the user reads (queue place, office hours, "an advisor joined", the rating request) are
 catalog strings in the conversation's language. Live events go to two broadcaster topics: the
@@ -16,20 +16,23 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from api.advisors import states
-from api.advisors.audit import audit
 from api.advisors.away import AwayAnswers
 from api.advisors.hours import OfficeHours
-from api.advisors.models import AdvisorNote, Handoff, OwnershipEvent, Role, User
+from api.advisors.models import AdvisorNote, Handoff
 from api.advisors.queue import positions, waiting_order
-from api.advisors.states import ADVISOR, BOT, CLOSED, WAITING, Actor
+from api.auth.audit import audit
 from api.auth.config import AuthSettings
-from api.broadcast import Broadcaster
+from api.auth.models import Role, User
+from api.conversations import states
+from api.conversations.models import Conversation, Message, MessageRole, OwnershipEvent
+from api.conversations.responses import Reply
 from api.conversations.service import ConversationService, message_dict, topic_for
-from api.db.models import Answer, Conversation, Message, MessageRole, utcnow
+from api.conversations.states import ADVISOR, BOT, CLOSED, WAITING, Actor
+from api.core.clock import as_utc, utcnow
+from api.core.i18n import Catalogs
 from api.db.session import Database
-from api.i18n import Catalogs
-from api.responses import Reply
+from api.knowledge.models import Answer
+from api.live.broadcast import Broadcaster
 
 ADVISORS_TOPIC = "advisors"
 STAFF_ROLES = (Role.ADVISOR.value, Role.ADMIN.value)
@@ -42,11 +45,6 @@ class Forbidden(Exception):
 
 class NotFound(Exception):
     pass
-
-
-def as_utc(value: datetime) -> datetime:
-    # SQLite hands timestamps back without a zone; everything stored here is UTC.
-    return value if value.tzinfo else value.replace(tzinfo=utcnow().tzinfo)
 
 
 def current_handoff(session: Session, conversation_id: str) -> Handoff | None:
@@ -63,6 +61,7 @@ class AdvisorService:
         broadcaster: Broadcaster,
         conversations: ConversationService,
         settings: AuthSettings,
+        away: AwayAnswers | None = None,
     ) -> None:
         self.db = db
         self.catalogs = catalogs
@@ -70,11 +69,8 @@ class AdvisorService:
         self.conversations = conversations
         self.settings = settings
         self.hours = OfficeHours(settings.office_hours)
-        conversations.local_intents["cancel_handoff"] = self._cancel_intent
-        conversations.local_intents["rate"] = self._rate_intent
-        conversations.on_held_message = self._held_message
-        # Knowledge answers while a left message waits (api/advisors/away.py); the app sets it.
-        self.away: AwayAnswers | None = None
+        # Knowledge answers while a left message waits (api/advisors/away.py); None: never.
+        self.away = away
 
     def t(self, key: str, language: str, **params: Any) -> str:
         return self.catalogs.gettext(key, language, **params)
@@ -133,7 +129,7 @@ class AdvisorService:
         self._announce_queue()
         return WAITING, [Reply(text=text, buttons=cancel)]
 
-    def _cancel_intent(self, conversation_id: str, entities: dict[str, Any]) -> list[Reply]:
+    def cancel_intent(self, conversation_id: str, entities: dict[str, Any]) -> list[Reply]:
         with self.db.session() as session:
             conversation = session.get(Conversation, conversation_id)
             if conversation is None:
@@ -148,7 +144,7 @@ class AdvisorService:
         self._announce_queue()
         return [Reply(text=self.t("handoff.cancelled", language))]
 
-    def _rate_intent(self, conversation_id: str, entities: dict[str, Any]) -> list[Reply]:
+    def rate_intent(self, conversation_id: str, entities: dict[str, Any]) -> list[Reply]:
         score = entities.get("score")
         with self.db.session() as session:
             conversation = session.get(Conversation, conversation_id)
@@ -168,7 +164,7 @@ class AdvisorService:
                 handoff.rating = score
         return [Reply(text=self.t("handoff.rate_thanks", language))]
 
-    def _held_message(self, conversation_id: str, message: dict[str, Any], payload: str | None = None) -> list[Reply]:
+    def held_message(self, conversation_id: str, message: dict[str, Any], payload: str | None = None) -> list[Reply]:
         """A user message while a person owns the conversation: straight to the consoles. With
         nobody there (a left message still waiting), the bot may answer it meanwhile (away.py)."""
         with self.db.session() as session:

@@ -9,22 +9,17 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, WebSocket, status
 
-from api.advisors.models import User
+from api.auth.models import User
 from api.auth.tokens import InvalidToken, TokenSigner, csrf_digest
-from api.db.models import utcnow
+from api.core.clock import as_utc, utcnow
 from api.db.session import Database
-from api.deps import bearer_token, get_db
+from api.deps import DbDep, SignerDep, bearer_token
 
 SESSION_COOKIE = "kk_session"
 CSRF_COOKIE = "kk_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SEEN_RESOLUTION = timedelta(seconds=60)
-
-
-def get_signer(request: Request) -> TokenSigner:
-    signer: TokenSigner = request.app.state.signer
-    return signer
 
 
 def _unauthorized(detail: str) -> HTTPException:
@@ -43,15 +38,15 @@ def load_user(db: Database, signer: TokenSigner, token: str) -> User:
             raise _unauthorized("invalid or expired token")
         now = utcnow()
         seen = user.last_seen_at
-        if seen is None or (seen if seen.tzinfo else seen.replace(tzinfo=now.tzinfo)) < now - SEEN_RESOLUTION:
+        if seen is None or as_utc(seen) < now - SEEN_RESOLUTION:
             user.last_seen_at = now
         return user
 
 
 def current_user(
     request: Request,
-    db: Annotated[Database, Depends(get_db)],
-    signer: Annotated[TokenSigner, Depends(get_signer)],
+    db: DbDep,
+    signer: SignerDep,
 ) -> User:
     token = bearer_token(request.headers.get("authorization"))
     if token is not None:
@@ -84,7 +79,7 @@ def require_roles(*roles: str) -> Callable[[User], User]:
     return dependency
 
 
-def websocket_user(websocket: WebSocket) -> User | None:
+def websocket_user(websocket: WebSocket, db: Database, signer: TokenSigner) -> User | None:
     """The console's socket: the session cookie, accepted only from our own origin (no cross-site use)."""
     origin = websocket.headers.get("origin")
     host = websocket.headers.get("host")
@@ -94,6 +89,6 @@ def websocket_user(websocket: WebSocket) -> User | None:
     if not token:
         return None
     try:
-        return load_user(websocket.app.state.db, websocket.app.state.signer, token)
+        return load_user(db, signer, token)
     except HTTPException:
         return None

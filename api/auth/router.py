@@ -10,16 +10,13 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy import delete, func, select
 
-from api.advisors.audit import audit
-from api.advisors.models import LoginAttempt, User
-from api.auth.config import AuthSettings
-from api.auth.deps import CSRF_COOKIE, SESSION_COOKIE, current_user, get_signer
+from api.auth.audit import audit
+from api.auth.deps import CSRF_COOKIE, SESSION_COOKIE, current_user
+from api.auth.models import LoginAttempt, User
 from api.auth.passwords import verify_password
-from api.auth.tokens import TokenSigner
 from api.auth.users import find_by_email, normalise_email
-from api.db.models import utcnow
-from api.db.session import Database
-from api.deps import get_db
+from api.core.clock import utcnow
+from api.deps import AuthSettingsDep, DbDep, SignerDep
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -27,11 +24,6 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 class Login(BaseModel):
     email: str = Field(min_length=3, max_length=254)
     password: str = Field(min_length=1, max_length=1024)
-
-
-def get_auth_settings(request: Request) -> AuthSettings:
-    settings: AuthSettings = request.app.state.auth_settings
-    return settings
 
 
 def _client_ip(request: Request) -> str:
@@ -43,9 +35,9 @@ def login(
     body: Login,
     request: Request,
     response: Response,
-    db: Annotated[Database, Depends(get_db)],
-    signer: Annotated[TokenSigner, Depends(get_signer)],
-    settings: Annotated[AuthSettings, Depends(get_auth_settings)],
+    db: DbDep,
+    signer: SignerDep,
+    settings: AuthSettingsDep,
 ) -> dict[str, str]:
     now = utcnow()
     since = now - timedelta(seconds=settings.login_window_seconds)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.advisors.models import Role, User
+from api.auth.models import Role, User
 from api.auth.passwords import hash_password
 from knowledge_base.language import LANGUAGES
 

@@ -8,29 +8,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, status
 from sqlalchemy import select
 
-from api.advisors.audit import audit
-from api.advisors.models import Role, User
+from api.auth.audit import audit
 from api.auth.deps import require_roles
+from api.auth.models import Role, User
 from api.channels.hub import Channels
 from api.channels.models import OutboxMessage, OutboxStatus
 from api.channels.outbox import alert_dict
 from api.channels.telegram.client import KIND_CALLBACK_ANSWER
-from api.db.models import utcnow
+from api.core.clock import utcnow
+from api.deps import ChannelsDep
 
 staff = require_roles(Role.ADVISOR.value, Role.EVALUATOR.value, Role.ADMIN.value)
 Staff = Annotated[User, Depends(staff)]
 router = APIRouter(prefix="/api/v1/advisor/alerts", tags=["advisor"])
-
-
-def _channels(request: Request) -> Channels:
-    channels: Channels = request.app.state.channels
-    return channels
-
-
-ChannelsDep = Annotated[Channels, Depends(_channels)]
 
 
 @router.get("")

@@ -7,10 +7,10 @@ normalises and routes the event, and the outbox sends. A channel without its set
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from api.advisors.service import ADVISORS_TOPIC
-from api.broadcast import Broadcaster
 from api.channels.config import ChannelSettings
 from api.channels.inbound import ChannelInbound
 from api.channels.inbox import EventHandler, InboundWorkers
@@ -22,12 +22,24 @@ from api.channels.ratelimit import RateLimits
 from api.channels.telegram import events as telegram_events
 from api.channels.telegram.client import KIND_CALLBACK_ANSWER, TelegramSender
 from api.channels.telegram.outbound import TelegramOutbound, enqueue_callback_answer
-from api.conversations.service import ConversationService
+from api.conversations.responses import ResponseTemplates
+from api.conversations.service import ConversationService, Outbound
+from api.core.i18n import Catalogs
 from api.db.session import Database
-from api.i18n import Catalogs
-from api.responses import ResponseTemplates
+from api.live.broadcast import Broadcaster
 
 log = logging.getLogger(__name__)
+
+
+def outbound_adapters(settings: ChannelSettings, catalogs: Catalogs, wake: Callable[[], None]) -> dict[str, Outbound]:
+    """The sending side of each enabled channel, for the conversation router: it queues every stored
+    message in the outbox within the same transaction, then calls `wake` (the outbox worker's)."""
+    adapters: dict[str, Outbound] = {}
+    if settings.line_enabled:
+        adapters[line_events.CHANNEL] = LineOutbound(catalogs, wake)
+    if settings.telegram_enabled:
+        adapters[telegram_events.CHANNEL] = TelegramOutbound(catalogs, wake)
+    return adapters
 
 
 class Channels:
@@ -53,14 +65,12 @@ class Channels:
             handlers[line_events.CHANNEL] = self._handle_line
             senders[line_events.CHANNEL] = LineSender(settings)
             limits[line_events.CHANNEL] = RateLimits(settings.line_global_per_second)
-            conversations.outbound[line_events.CHANNEL] = LineOutbound(catalogs, self.wake_outbox)
         if settings.telegram_enabled:
             handlers[telegram_events.CHANNEL] = self._handle_telegram
             senders[telegram_events.CHANNEL] = TelegramSender(settings)
             limits[telegram_events.CHANNEL] = RateLimits(
                 settings.telegram_global_per_second, settings.telegram_chat_per_second, settings.telegram_chat_burst
             )
-            conversations.outbound[telegram_events.CHANNEL] = TelegramOutbound(catalogs, self.wake_outbox)
         self.workers = InboundWorkers(db, handlers, settings.inbound_workers, settings.claim_seconds)
         self.outbox = OutboxWorker(
             db,

@@ -19,11 +19,11 @@ from datetime import datetime
 from sqlalchemy import select
 
 from api.channels import payloads
+from api.conversations.models import Conversation, ConversationState, Message, MessageRole
+from api.conversations.responses import Reply, ResponseTemplates
 from api.conversations.service import ConversationService, InvalidPayload
-from api.db.models import Conversation, ConversationState, Message, MessageRole
+from api.core.i18n import Catalogs
 from api.db.session import Database
-from api.i18n import Catalogs
-from api.responses import Reply, ResponseTemplates
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from api.channels.models import ChannelEvent, EventStatus
-from api.db.models import utcnow
+from api.core.clock import utcnow
 from api.db.session import Database
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.db.models import Base, utcnow
+from api.conversations import models as _conversations_tables  # noqa: F401 - registers the conversations table our foreign keys name
+from api.core.clock import utcnow
+from api.db.base import Base
 
 
 class EventStatus(enum.StrEnum):

@@ -15,7 +15,7 @@ import random
 import threading
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from api.channels.models import OutboxMessage, OutboxStatus
 from api.channels.ratelimit import RateLimits
-from api.db.models import utcnow
+from api.core.clock import as_utc, utcnow
 from api.db.session import Database
 
 log = logging.getLogger(__name__)
@@ -61,10 +61,6 @@ class Sender(Protocol):
     async def send(self, delivery: Delivery) -> None: ...
 
     async def close(self) -> None: ...
-
-
-def as_utc(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def enqueue(

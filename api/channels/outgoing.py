@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from api.db.models import Conversation, Message, MessageRole
-from api.i18n import Catalogs
+from api.conversations.models import Conversation, Message, MessageRole
+from api.core.i18n import Catalogs
 
 
 @dataclass(frozen=True)

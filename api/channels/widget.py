@@ -10,21 +10,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, WebSocket, WebSocketDisconnect, status
 from pydantic import BaseModel, Field
 
-from api.advisors.internal import get_advisors
-from api.advisors.service import AdvisorService
+from api.conversations.models import Conversation
 from api.conversations.service import (
     MAX_PAYLOAD_CHARS,
     ConversationNotFound,
-    ConversationService,
-    InvalidPayload,
     token_matches,
     topic_for,
 )
-from api.core.config import Settings
-from api.db.models import Conversation
-from api.deps import get_catalogs, get_conversations, get_settings_dep, widget_conversation
-from api.i18n import Catalogs
-from api.validation import NonBlankText
+from api.core.validation import NonBlankText
+from api.deps import AdvisorsDep, BroadcasterDep, CatalogsDep, ConversationsDep, SettingsDep, widget_conversation
 from knowledge_base.language import LANGUAGES
 
 router = APIRouter(prefix="/api/v1/widget", tags=["widget"])
@@ -51,7 +45,7 @@ class UserMessage(BaseModel):
 
 @router.post("/conversations", status_code=status.HTTP_201_CREATED, response_model=ConversationCreated)
 def create_conversation(
-    service: Annotated[ConversationService, Depends(get_conversations)],
+    service: ConversationsDep,
     body: NewConversation | None = None,
 ) -> ConversationCreated:
     body = body or NewConversation()
@@ -66,8 +60,8 @@ def create_conversation(
 def post_message(
     body: UserMessage,
     conversation: Annotated[Conversation, Depends(widget_conversation)],
-    service: Annotated[ConversationService, Depends(get_conversations)],
-    settings: Annotated[Settings, Depends(get_settings_dep)],
+    service: ConversationsDep,
+    settings: SettingsDep,
 ) -> dict[str, Any]:
     if len(body.text) > settings.max_message_chars:
         raise HTTPException(
@@ -82,18 +76,11 @@ def post_message(
         )
     try:
         outcome = service.handle_user_message(conversation.id, body.text, body.payload)
-    except InvalidPayload as exc:
+    except ValueError as exc:  # InvalidPayload, or an unsupported language in a language-menu payload
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             detail=[{"loc": ["body", "payload"], "msg": str(exc), "type": "value_error"}],
         ) from None
-    except ValueError as exc:  # an unsupported language in a language-menu payload
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            detail=[{"loc": ["body", "payload"], "msg": str(exc), "type": "value_error"}],
-        ) from None
-    except ConversationNotFound:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="conversation not found") from None
     return {
         "language": outcome.language,
         "state": outcome.state,
@@ -104,8 +91,8 @@ def post_message(
 @router.get("/conversations/{conversation_id}/messages")
 def get_messages(
     conversation: Annotated[Conversation, Depends(widget_conversation)],
-    service: Annotated[ConversationService, Depends(get_conversations)],
-    advisors: Annotated[AdvisorService, Depends(get_advisors)],
+    service: ConversationsDep,
+    advisors: AdvisorsDep,
 ) -> dict[str, Any]:
     return {
         "conversation_id": conversation.id,
@@ -118,16 +105,20 @@ def get_messages(
 
 
 @router.get("/i18n")
-def widget_strings(catalogs: Annotated[Catalogs, Depends(get_catalogs)]) -> dict[str, dict[str, str]]:
+def widget_strings(catalogs: CatalogsDep) -> dict[str, dict[str, str]]:
     """The widget's own strings in every language, so switching language needs no reload."""
     return {language: catalogs.bundle("widget.", language) for language in LANGUAGES}
 
 
 @router.websocket("/conversations/{conversation_id}/ws")
-async def conversation_events(websocket: WebSocket, conversation_id: str) -> None:
+async def conversation_events(
+    websocket: WebSocket,
+    conversation_id: str,
+    service: ConversationsDep,
+    broadcaster: BroadcasterDep,
+    advisors: AdvisorsDep,
+) -> None:
     """Live events. The first frame must be {"type": "auth", "token": ...}: tokens stay out of URLs and logs."""
-    service: ConversationService = websocket.app.state.conversations
-    broadcaster = websocket.app.state.broadcaster
     await websocket.accept()
     try:
         frame = await asyncio.wait_for(websocket.receive_text(), timeout=WS_AUTH_TIMEOUT_SECONDS)
@@ -145,7 +136,7 @@ async def conversation_events(websocket: WebSocket, conversation_id: str) -> Non
     # The queue place is read after subscribing, so no "queue" event can fall between the two.
     position = None
     if conversation.state == "waiting":
-        position = await asyncio.to_thread(websocket.app.state.advisors.position, conversation_id)
+        position = await asyncio.to_thread(advisors.position, conversation_id)
     await websocket.send_json(
         {"type": "ready", "state": conversation.state, "language": conversation.language, "position": position}
     )

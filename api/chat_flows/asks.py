@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from api.chat_flows import slots as s
 from api.chat_flows.context import Ctx, ask, choice
 from api.chat_flows.places import language_name, official_language, own_language_name
+from api.conversations.responses import Reply
 from api.fce.countries import country_name
 from api.fce.pages import privacy_url
 from api.pathways.data import localised, pathway_rules
-from api.responses import Reply
 from knowledge_base.language import LANGUAGES
 
 # Countries with comparability data, in the order most of our users need them; the conversation

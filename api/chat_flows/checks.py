@@ -26,10 +26,10 @@ from api.chat_flows.asks import (
 )
 from api.chat_flows.context import Ctx
 from api.chat_flows.places import find_country, find_language, language_name
+from api.core.i18n import format_number
 from api.fce import access
 from api.fce.comparability import Country
 from api.fce.schemas import _EMAIL  # one e-mail rule for the web form and the chat
-from api.i18n import format_number
 from api.pathways.data import pathway_rules
 from knowledge_base.language import LANGUAGES
 

@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from api.conversations.responses import Reply
+from api.core.i18n import Catalogs
 from api.fce.comparability import ComparabilityData
-from api.i18n import Catalogs
-from api.responses import Reply
 
 # LINE shows at most 13 quick replies (api/channels/line/render.py); the cancel button must survive.
 BUTTON_LIMITS = {"line": 13}

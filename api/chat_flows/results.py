@@ -10,16 +10,16 @@ from urllib.parse import urlparse
 
 from api.chat_flows import slots as s
 from api.chat_flows.context import Ctx
+from api.conversations.responses import Reply
+from api.core.i18n import format_date
 from api.fce.countries import country_name
 from api.fce.preview import preview_result
 from api.fce.schemas import PreviewRequest
 from api.fce.service import StatusView
-from api.i18n import format_date
 from api.pathways.check import check, rules_as_of
 from api.pathways.points import calculate
 from api.pathways.present import disclaimer, points_body, status_body
 from api.pathways.schemas import PointsRequest, ProfileRequest
-from api.responses import Reply
 
 Slots = Mapping[str, s.Value]
 APPLICATION_SLOTS = s.FORMS["fce_application_form"]

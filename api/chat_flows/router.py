@@ -20,16 +20,16 @@ from api.chat_flows.context import Ctx
 from api.chat_flows.schemas import AskRequest, CaseStatusRequest, FlowRequest, ValidateRequest
 from api.chat_flows.slots import ASKED_SLOTS, SlotName, Value
 from api.chat_flows.validate import Answerer, validate
+from api.conversations.responses import Reply
 from api.conversations.service import ConversationNotFound, ConversationService
 from api.core.config import Settings
-from api.deps import get_catalogs, get_conversations, get_guidance, get_settings_dep, internal_caller
+from api.core.i18n import Catalogs
+from api.deps import CatalogsDep, ConversationsDep, FceDep, GuidanceDep, SettingsDep, internal_caller
 from api.fce import guards
-from api.fce.deps import Fce, FceDep
+from api.fce.deps import Fce
 from api.fce.service import CaseNotFound
-from api.guidance import GuidanceService
-from api.i18n import Catalogs
-from api.knowledge import KnowledgeUnavailable
-from api.responses import Reply
+from api.knowledge.guidance import GuidanceService
+from api.knowledge.search import KnowledgeUnavailable
 from knowledge_base.language import DEFAULT_LANGUAGE
 
 log = logging.getLogger(__name__)
@@ -46,9 +46,9 @@ class Env:
 
 
 def _env(
-    service: Annotated[ConversationService, Depends(get_conversations)],
-    catalogs: Annotated[Catalogs, Depends(get_catalogs)],
-    settings: Annotated[Settings, Depends(get_settings_dep)],
+    service: ConversationsDep,
+    catalogs: CatalogsDep,
+    settings: SettingsDep,
     fce: FceDep,
 ) -> Env:
     return Env(service, catalogs, settings, fce)
@@ -110,9 +110,7 @@ def _answerer(guidance: GuidanceService, conversation_id: str, ctx: Ctx) -> Answ
 
 
 @router.post("/validate")
-def validate_answers(
-    body: ValidateRequest, env: EnvDep, guidance: Annotated[GuidanceService, Depends(get_guidance)]
-) -> dict[str, Any]:
+def validate_answers(body: ValidateRequest, env: EnvDep, guidance: GuidanceDep) -> dict[str, Any]:
     ctx = _context(body, env)
     verdict = validate(
         ctx,

@@ -19,7 +19,7 @@ from api.chat_flows import parse, words
 from api.chat_flows import slots as s
 from api.chat_flows.checks import Outcome, check
 from api.chat_flows.context import Ctx
-from api.responses import Reply
+from api.conversations.responses import Reply
 
 QUESTION_CONFIDENCE = 0.8
 # Without a "?", only a sentence counts as a question: four words, or a long unspaced (Japanese) line.

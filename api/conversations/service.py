@@ -12,21 +12,21 @@ import json
 import logging
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api import language_policy
-from api.advisors.states import Actor, move_locked
-from api.broadcast import Broadcaster
-from api.db.models import Conversation, ConversationState, LanguageSource, Message, MessageRole
+from api.conversations import language_policy
+from api.conversations.models import Conversation, ConversationState, LanguageSource, Message, MessageRole
+from api.conversations.rasa_client import RasaClient, RasaUnavailable
+from api.conversations.responses import Reply, ResponseTemplates
+from api.conversations.states import Actor, move_locked
+from api.core.i18n import Catalogs
 from api.db.session import Database
-from api.i18n import Catalogs
-from api.rasa_client import RasaClient, RasaUnavailable
-from api.responses import Reply, ResponseTemplates
+from api.live.broadcast import Broadcaster
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,12 @@ class Outbound(Protocol):
     def enqueue(self, session: Session, conversation: Conversation, messages: list[Message]) -> None: ...
 
     def wake(self) -> None: ...
+
+
+# A payload intent the api answers itself: (conversation_id, entities) -> replies.
+LocalIntent = Callable[[str, dict[str, Any]], list[Reply]]
+# A user message held for its human owner: (conversation_id, stored message, payload) -> replies.
+HeldMessageHook = Callable[[str, dict[str, Any], str | None], list[Reply]]
 
 
 class ConversationNotFound(Exception):
@@ -113,21 +119,25 @@ class ConversationService:
         catalogs: Catalogs,
         templates: ResponseTemplates,
         broadcaster: Broadcaster,
+        *,
+        outbound: Mapping[str, Outbound] | None = None,
+        local_intents: Mapping[str, LocalIntent] | None = None,
+        on_held_message: HeldMessageHook | None = None,
     ) -> None:
         self.db = db
         self.rasa = rasa
         self.catalogs = catalogs
         self.templates = templates
         self.broadcaster = broadcaster
-        # Payload intents the api answers itself, never Rasa (the handoff feature registers
-        # cancel_handoff and rate): they must work while a person owns or has closed the conversation.
-        self.local_intents: dict[str, Callable[[str, dict[str, Any]], list[Reply]]] = {}
-        # Called with each user message stored while someone other than the bot owns the conversation,
-        # and its button payload if any; returns what the api answers meanwhile (usually nothing).
-        self.on_held_message: Callable[[str, dict[str, Any], str | None], list[Reply]] | None = None
         # Channels that cannot read the history themselves (LINE, Telegram): every message stored
         # for their users is queued for sending in the same transaction. The widget needs none.
-        self.outbound: dict[str, Outbound] = {}
+        self.outbound: Mapping[str, Outbound] = dict(outbound or {})
+        # Payload intents the api answers itself, never Rasa (the advisor desk's cancel_handoff and
+        # rate): they must work while a person owns or has closed the conversation.
+        self.local_intents: Mapping[str, LocalIntent] = dict(local_intents or {})
+        # Called with each user message stored while someone other than the bot owns the conversation,
+        # and its button payload if any; returns what the api answers meanwhile (usually nothing).
+        self.on_held_message = on_held_message
 
     def queue_outbound(self, session: Session, conversation: Conversation, messages: list[Message]) -> Outbound | None:
         """Queue `messages` for the conversation's channel, inside the caller's transaction; the caller

@@ -12,9 +12,11 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from api.core.i18n import Catalogs
+from api.deps import CatalogsDep, EvaluationsDep, FceDep
 from api.fce import fonts, guards
 from api.fce.config import FceSettings
-from api.fce.deps import CatalogsDep, EvaluationsDep, Fce, FceDep, client_ip, field_error, request_language
+from api.fce.deps import Fce, client_ip, field_error, request_language
 from api.fce.documents import DocumentRejected
 from api.fce.downloads import statement_response
 from api.fce.evaluations import EvaluationService, NotEvaluated
@@ -29,7 +31,6 @@ from api.fce.service import (
     iso,
 )
 from api.fce.statement import UncoveredText
-from api.i18n import Catalogs
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/fce", tags=["fce"])

@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, HTTPException, Query, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.advisors.console import _language, _render, _user
-from api.advisors.models import Role, User
+from api.advisors.console import Console, ConsoleDep, _language, _render, _user
+from api.auth.models import Role, User
+from api.deps import CatalogsDep, EvaluationsDep, FceDep
 from api.fce.comparability import JAPAN_QUALIFICATIONS
 from api.fce.countries import country_name
-from api.fce.deps import CatalogsDep, EvaluationsDep, FceDep, field_error
+from api.fce.deps import field_error
 from api.fce.evaluator_api import case_list
 from api.fce.service import CaseNotFound
 from api.fce.workflow import CloseReason, Status
@@ -25,12 +26,12 @@ PER_PAGE = 50
 EVALUATOR_ROLES = (Role.EVALUATOR.value, Role.ADMIN.value)
 
 
-def _evaluator(request: Request) -> User | Response:
+def _evaluator(env: Console) -> User | Response:
     """The logged-in evaluator, a redirect to the login page, or 403 for other staff."""
-    user = _user(request, EVALUATOR_ROLES)
+    user = _user(env, EVALUATOR_ROLES)
     if user is not None:
         return user
-    if _user(request, tuple(role.value for role in Role)) is not None:
+    if _user(env, tuple(role.value for role in Role)) is not None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail="evaluators only")
     return RedirectResponse("/console/login", status_code=303)
 
@@ -45,7 +46,7 @@ def _int_filter(name: str, value: str, low: int, high: int) -> int | None:
 
 @router.get("", response_class=HTMLResponse)
 def cases_page(
-    request: Request,
+    env: ConsoleDep,
     fce: FceDep,
     catalogs: CatalogsDep,
     lang: Lang = None,
@@ -54,7 +55,7 @@ def cases_page(
     age: Filter = "",
     page: Filter = "1",
 ) -> Response:
-    user = _evaluator(request)
+    user = _evaluator(env)
     if not isinstance(user, User):
         return user
     language = _language(lang, user)
@@ -84,14 +85,14 @@ def cases_page(
         "previous_url": page_url(page_number - 1) if page_number > 1 else None,
         "next_url": page_url(page_number + 1) if page_number < listing["pages"] else None,
     }
-    return _render(request, "cases.html", language, context)
+    return _render(env, "cases.html", language, context)
 
 
 @router.get("/{reference}", response_class=HTMLResponse)
 def case_page(
-    request: Request, reference: str, evaluations: EvaluationsDep, catalogs: CatalogsDep, lang: Lang = None
+    env: ConsoleDep, reference: str, evaluations: EvaluationsDep, catalogs: CatalogsDep, lang: Lang = None
 ) -> Response:
-    user = _evaluator(request)
+    user = _evaluator(env)
     if not isinstance(user, User):
         return user
     language = _language(lang, user)
@@ -113,4 +114,4 @@ def case_page(
         "steps": [s for s in case["allowed"] if s not in (Status.DOCUMENTS_REQUESTED, Status.CLOSED)],
         "api": f"/api/v1/evaluator/cases/{case['reference']}",
     }
-    return _render(request, "case.html", language, context)
+    return _render(env, "case.html", language, context)

@@ -1,6 +1,6 @@
 """The evaluator's work on a case: the case file, evaluations, internal notes, and the issued statement.
 
-Every change is audited in its own transaction (api.advisors.audit). Status changes go through
+Every change is audited in its own transaction (api.auth.audit). Status changes go through
 CaseService.transition, which the internal endpoint shares, so the workflow rules live in one place.
 """
 
@@ -17,16 +17,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.advisors.audit import audit
-from api.advisors.models import User
+from api.auth.audit import audit
+from api.auth.models import User
+from api.core.clock import as_utc
+from api.core.i18n import Catalogs
 from api.fce import statement as statement_pdf
 from api.fce.comparability import ComparabilityData
 from api.fce.evaluator_schemas import EvaluationIn
-from api.fce.guards import as_utc
 from api.fce.models import FceCase, FceEvaluation, FceNote, FceStatement
 from api.fce.service import CaseService, iso
 from api.fce.workflow import TRANSITIONS, Status
-from api.i18n import Catalogs
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 # Evaluations are drafted while the file is complete and frozen once the case is evaluated.

@@ -12,14 +12,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Query, status
 from fastapi.responses import FileResponse, Response
 
-from api.advisors.models import Role, User
 from api.auth.deps import require_roles
+from api.auth.models import Role, User
+from api.core.clock import as_utc
+from api.deps import EvaluationsDep, FceDep, NotifierDep
 from api.fce import fonts
-from api.fce.deps import EvaluationsDep, Fce, FceDep, NotifierDep, field_error
+from api.fce.deps import Fce, field_error
 from api.fce.downloads import document_response, statement_response
 from api.fce.evaluations import EvaluationService, NotEditable, NotEvaluated, UnknownCredential, actor_for
 from api.fce.evaluator_schemas import DocumentsRequest, EvaluationIn, EvaluatorTransition, NoteIn
-from api.fce.guards import as_utc
 from api.fce.notify import Notifier, follow_up
 from api.fce.schemas import TransitionRequest
 from api.fce.service import CaseNotFound, case_summary

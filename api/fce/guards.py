@@ -6,19 +6,15 @@ other, and at worst a burst overshoots a limit by the number of requests in flig
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from api.core.clock import as_utc
 from api.fce.models import FceAccessFailure, FceLock, FceRateEvent
-
-
-def as_utc(value: datetime) -> datetime:
-    """SQLite hands timestamps back without a zone; everything stored here is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class Limited(Exception):

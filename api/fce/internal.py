@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Query, status
 from fastapi.responses import FileResponse, JSONResponse
 
-from api.deps import internal_caller
+from api.deps import EvaluationsDep, FceDep, NotifierDep, internal_caller
 from api.fce.cases import check_credentials, check_idempotency_key, created_response
-from api.fce.deps import EvaluationsDep, FceDep, NotifierDep, field_error
+from api.fce.deps import field_error
 from api.fce.downloads import document_response
 from api.fce.notify import follow_up
 from api.fce.schemas import ChatApplication, TransitionRequest

@@ -18,7 +18,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.db.models import Base, utcnow
+from api.auth import models as _users_tables  # noqa: F401 - registers the users table our foreign keys name
+from api.core.clock import utcnow
+from api.db.base import Base
 
 
 class FceCase(Base):

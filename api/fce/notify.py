@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from api.conversations.responses import Reply
+from api.core.i18n import Catalogs
 from api.fce.config import MailSettings
 from api.fce.mail import MailConfigError, send_mail
 from api.fce.models import FceCase, FceCaseEvent
 from api.fce.workflow import Status
-from api.i18n import Catalogs
-from api.responses import Reply
 
 log = logging.getLogger(__name__)
 

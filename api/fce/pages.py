@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.core.config import REPO_ROOT
+from api.deps import CatalogsDep, FceDep, PagesDep
 from api.fce.countries import country_names
-from api.fce.deps import CatalogsDep, FceDep, request_language
+from api.fce.deps import request_language
 from knowledge_base.language import LANGUAGES
 
 router = APIRouter(include_in_schema=False)
@@ -26,7 +27,11 @@ def privacy_url(language: str) -> str:
 
 @router.get("/fce/apply", response_class=HTMLResponse)
 def apply_page(
-    request: Request, fce: FceDep, catalogs: CatalogsDep, lang: Annotated[str | None, Query(max_length=8)] = None
+    request: Request,
+    fce: FceDep,
+    catalogs: CatalogsDep,
+    pages: PagesDep,
+    lang: Annotated[str | None, Query(max_length=8)] = None,
 ) -> HTMLResponse:
     language = request_language(request, lang)
     names = country_names(language)
@@ -44,5 +49,5 @@ def apply_page(
         "privacy_url": privacy_url(language),
         "strings": catalogs.bundle("fce.", language),
     }
-    page: HTMLResponse = request.app.state.pages.TemplateResponse(request, "fce/apply.html", context)
+    page: HTMLResponse = pages.TemplateResponse(request, "fce/apply.html", context)
     return page

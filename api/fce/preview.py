@@ -6,11 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 
+from api.core.i18n import Catalogs, format_number
+from api.deps import CatalogsDep, FceDep
 from api.fce.comparability import Credential
 from api.fce.countries import country_name
-from api.fce.deps import CatalogsDep, FceDep, request_language
+from api.fce.deps import request_language
 from api.fce.schemas import PreviewRequest
-from api.i18n import Catalogs, format_number
 from knowledge_base.language import LANGUAGES
 
 router = APIRouter(prefix="/api/v1/fce", tags=["fce"])

@@ -10,7 +10,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -18,7 +18,8 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from api.advisors.audit import audit
+from api.auth.audit import audit
+from api.core.clock import as_utc, utcnow
 from api.db.session import Database
 from api.fce import access, documents, guards
 from api.fce.config import FceSettings
@@ -36,10 +37,6 @@ from api.fce.workflow import OPEN_STATUSES, Status, move
 
 REFERENCE = re.compile(r"^FCE-(\d{4})-(\d{6})$")
 APPLICANT = "applicant"
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class CaseNotFound(Exception):
@@ -96,7 +93,7 @@ def normalise_reference(reference: str) -> str | None:
 
 
 def iso(value: datetime | None) -> str | None:
-    return guards.as_utc(value).isoformat().replace("+00:00", "Z") if value else None
+    return as_utc(value).isoformat().replace("+00:00", "Z") if value else None
 
 
 def case_summary(item: Any) -> dict[str, Any]:
@@ -242,7 +239,7 @@ class CaseService:
             if row.request_sha256 != fingerprint:
                 raise IdempotencyConflict("this Idempotency-Key was used for a different submission")
             case = session.get_one(FceCase, row.case_id)
-            age = self.clock() - guards.as_utc(row.created_at)
+            age = self.clock() - as_utc(row.created_at)
             if row.sealed_code is None or age > timedelta(seconds=self.settings.idempotency_replay_seconds):
                 row.sealed_code = None  # past the window the code is no longer kept, even sealed
                 raise IdempotencyConflict(f"this submission was already received as {case.reference}")
@@ -449,7 +446,7 @@ class CaseService:
         clock_end = case.evaluated_at or (None if case.status == Status.CLOSED else self.clock())
         turnaround = None
         if case.clock_started_at is not None and clock_end is not None:
-            turnaround = (guards.as_utc(clock_end) - guards.as_utc(case.clock_started_at)).total_seconds() / 86400
+            turnaround = (as_utc(clock_end) - as_utc(case.clock_started_at)).total_seconds() / 86400
         return {
             "reference": case.reference,
             "status": case.status,

@@ -18,9 +18,9 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import TTFFont
 
+from api.core.i18n import Catalogs, format_date
 from api.fce import fonts
 from api.fce.countries import country_name
-from api.i18n import Catalogs, format_date
 
 # Characters that are laid out but need no glyph of their own.
 _NO_GLYPH = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})

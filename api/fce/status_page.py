@@ -12,15 +12,17 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from api.core.i18n import Catalogs, format_date
+from api.deps import CatalogsDep, EvaluationsDep, FceDep, PagesDep
 from api.fce.cases import MULTIPART_OVERHEAD, open_case, statement_for_applicant
-from api.fce.deps import CatalogsDep, EvaluationsDep, Fce, FceDep, request_language
+from api.fce.deps import Fce, request_language
 from api.fce.documents import DocumentRejected
 from api.fce.service import CaseClosedForDocuments, TooManyDocuments
 from api.fce.workflow import OPEN_STATUSES, Status
-from api.i18n import Catalogs, format_date
 from knowledge_base.language import LANGUAGES
 
 router = APIRouter(include_in_schema=False)
@@ -86,6 +88,7 @@ def _open(fce: Fce, catalogs: Catalogs, request: Request, reference: str, code: 
 
 def _render(
     request: Request,
+    pages: Jinja2Templates,
     catalogs: Catalogs,
     fce: Fce,
     language: str,
@@ -124,7 +127,7 @@ def _render(
         }
         # Only after a successful check, and only in this no-store page: lets the forms below reuse it.
         context["code"] = code
-    page: Response = request.app.state.pages.TemplateResponse(
+    page: Response = pages.TemplateResponse(
         request, "fce/status.html", context, status_code=error.status_code if error else 200
     )
     page.headers.update(PAGE_HEADERS)
@@ -132,7 +135,7 @@ def _render(
 
 
 async def _open_from_form(
-    request: Request, fce: Fce, catalogs: Catalogs, form: FormData
+    request: Request, pages: Jinja2Templates, fce: Fce, catalogs: Catalogs, form: FormData
 ) -> tuple[str, str, str, int] | Response:
     """The posted reference and access code, checked as the API checks them (same 404, same lockout);
     the page again with its error when they do not open a case."""
@@ -142,31 +145,31 @@ async def _open_from_form(
         reference, code = _fields(form, catalogs, language)
         case_id = await run_in_threadpool(_open, fce, catalogs, request, reference, code, language)
     except PageError as error:
-        return _render(request, catalogs, fce, language, reference=reference, error=error)
+        return _render(request, pages, catalogs, fce, language, reference=reference, error=error)
     return language, reference, code, case_id
 
 
 @router.get("/fce/status", response_class=HTMLResponse)
-async def status_form(request: Request, fce: FceDep, catalogs: CatalogsDep) -> Response:
+async def status_form(request: Request, pages: PagesDep, fce: FceDep, catalogs: CatalogsDep) -> Response:
     language = _language(request.query_params.get("lang"), request)
-    return _render(request, catalogs, fce, language)
+    return _render(request, pages, catalogs, fce, language)
 
 
 @router.post("/fce/status", response_class=HTMLResponse)
-async def status_lookup(request: Request, fce: FceDep, catalogs: CatalogsDep) -> Response:
+async def status_lookup(request: Request, pages: PagesDep, fce: FceDep, catalogs: CatalogsDep) -> Response:
     if _form_too_large(request):
         language = _language(request.query_params.get("lang"), request)
-        return _render(request, catalogs, fce, language, error=PageError(_too_long(catalogs, language), 413))
+        return _render(request, pages, catalogs, fce, language, error=PageError(_too_long(catalogs, language), 413))
     async with request.form(max_files=0, max_fields=8) as form:
-        opened = await _open_from_form(request, fce, catalogs, form)
+        opened = await _open_from_form(request, pages, fce, catalogs, form)
         if isinstance(opened, Response):
             return opened
         language, reference, code, case_id = opened
-    return _render(request, catalogs, fce, language, case_id=case_id, reference=reference, code=code)
+    return _render(request, pages, catalogs, fce, language, case_id=case_id, reference=reference, code=code)
 
 
 @router.post("/fce/status/documents", response_class=HTMLResponse)
-async def status_upload(request: Request, fce: FceDep, catalogs: CatalogsDep) -> Response:
+async def status_upload(request: Request, pages: PagesDep, fce: FceDep, catalogs: CatalogsDep) -> Response:
     language = _language(request.query_params.get("lang"), request)
     s = fce.settings
     declared = request.headers.get("content-length", "")
@@ -174,9 +177,9 @@ async def status_upload(request: Request, fce: FceDep, catalogs: CatalogsDep) ->
     # before the body is spooled.
     if not declared.isdigit() or int(declared) > s.max_document_bytes + MULTIPART_OVERHEAD:
         text = catalogs.gettext("fce.document.too_large", language, megabytes=s.max_document_bytes // (1024 * 1024))
-        return _render(request, catalogs, fce, language, error=PageError(text, 413, "file"))
+        return _render(request, pages, catalogs, fce, language, error=PageError(text, 413, "file"))
     async with request.form(max_files=1, max_fields=8) as form:
-        opened = await _open_from_form(request, fce, catalogs, form)
+        opened = await _open_from_form(request, pages, fce, catalogs, form)
         if isinstance(opened, Response):
             return opened
         language, reference, code, case_id = opened
@@ -199,19 +202,28 @@ async def status_upload(request: Request, fce: FceDep, catalogs: CatalogsDep) ->
                 megabytes = s.max_document_bytes // (1024 * 1024)
                 problem = PageError(catalogs.gettext(key, language, megabytes=megabytes), rejected.status_code, "file")
     return _render(
-        request, catalogs, fce, language, case_id=case_id, reference=reference, code=code, error=problem, notice=notice
+        request,
+        pages,
+        catalogs,
+        fce,
+        language,
+        case_id=case_id,
+        reference=reference,
+        code=code,
+        error=problem,
+        notice=notice,
     )
 
 
 @router.post("/fce/status/statement")
 async def status_statement(
-    request: Request, fce: FceDep, catalogs: CatalogsDep, evaluations: EvaluationsDep
+    request: Request, pages: PagesDep, fce: FceDep, catalogs: CatalogsDep, evaluations: EvaluationsDep
 ) -> Response:
     if _form_too_large(request):
         language = _language(request.query_params.get("lang"), request)
-        return _render(request, catalogs, fce, language, error=PageError(_too_long(catalogs, language), 413))
+        return _render(request, pages, catalogs, fce, language, error=PageError(_too_long(catalogs, language), 413))
     async with request.form(max_files=0, max_fields=8) as form:
-        opened = await _open_from_form(request, fce, catalogs, form)
+        opened = await _open_from_form(request, pages, fce, catalogs, form)
         if isinstance(opened, Response):
             return opened
         language, reference, code, case_id = opened
@@ -220,6 +232,6 @@ async def status_statement(
     except HTTPException as error:
         page_error = PageError(str(error.detail), error.status_code)
         return _render(
-            request, catalogs, fce, language, case_id=case_id, reference=reference, code=code, error=page_error
+            request, pages, catalogs, fce, language, case_id=case_id, reference=reference, code=code, error=page_error
         )
     return response

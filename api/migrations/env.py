@@ -6,8 +6,8 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from api.core.config import get_settings
-from api.db.models import Base
 from api.db.session import normalise_url
+from api.tables import Base
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or normalise_url(get_settings().database_url)

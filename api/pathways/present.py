@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from api.i18n import Catalogs, format_date, format_number
+from api.core.i18n import Catalogs, format_date, format_number
 from api.pathways.check import Message, StatusResult
 from api.pathways.data import as_of, hsp_table, localised, pathway_rules
 from api.pathways.points import PointsResult

@@ -6,15 +6,17 @@ calculation serves the API, the pages and the chat.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
-from api.deps import get_catalogs
-from api.i18n import Catalogs, format_date
+from api.core.i18n import Catalogs, format_date
+from api.deps import CatalogsDep, PagesDep
 from api.pathways import forms
 from api.pathways.check import check, rules_as_of
 from api.pathways.data import as_of, framework_levels, hsp_table, localised, pathway_rules
@@ -43,7 +45,7 @@ LangQuery = Annotated[str | None, Query(max_length=8)]
 
 
 @router.get("/api/v1/nqf")
-def nqf_json(catalogs: Annotated[Catalogs, Depends(get_catalogs)], lang: LangQuery = None) -> dict[str, Any]:
+def nqf_json(catalogs: CatalogsDep, lang: LangQuery = None) -> dict[str, Any]:
     language = _language(lang)
     body = framework(language)
     body["notes"] = [
@@ -54,7 +56,7 @@ def nqf_json(catalogs: Annotated[Catalogs, Depends(get_catalogs)], lang: LangQue
 
 
 @router.post("/api/v1/pathways/hsp-points")
-def hsp_points(request: PointsRequest, catalogs: Annotated[Catalogs, Depends(get_catalogs)]) -> dict[str, Any]:
+def hsp_points(request: PointsRequest, catalogs: CatalogsDep) -> dict[str, Any]:
     return points_body(calculate(request), request.language, catalogs)
 
 
@@ -73,13 +75,29 @@ def check_body(profile: ProfileRequest, catalogs: Catalogs, today: date | None =
 
 
 @router.post("/api/v1/pathways/check")
-def pathways_check(profile: ProfileRequest, catalogs: Annotated[Catalogs, Depends(get_catalogs)]) -> dict[str, Any]:
+def pathways_check(profile: ProfileRequest, catalogs: CatalogsDep) -> dict[str, Any]:
     return check_body(profile, catalogs)
 
 
-def _page(request: Request, template: str, language: str, context: dict[str, Any]) -> HTMLResponse:
-    catalogs: Catalogs = request.app.state.catalogs
-    page: HTMLResponse = request.app.state.pages.TemplateResponse(
+@dataclass(frozen=True)
+class Page:
+    """What the server-rendered pathway pages need besides their form: the request and how to render."""
+
+    request: Request
+    catalogs: Catalogs
+    pages: Jinja2Templates
+
+
+def page_kit(request: Request, catalogs: CatalogsDep, pages: PagesDep) -> Page:
+    return Page(request, catalogs, pages)
+
+
+PageDep = Annotated[Page, Depends(page_kit)]
+
+
+def _page(kit: Page, template: str, language: str, context: dict[str, Any]) -> HTMLResponse:
+    request, catalogs = kit.request, kit.catalogs
+    page: HTMLResponse = kit.pages.TemplateResponse(
         request,
         template,
         {
@@ -94,10 +112,10 @@ def _page(request: Request, template: str, language: str, context: dict[str, Any
 
 
 @router.get("/nqf", response_class=HTMLResponse, include_in_schema=False)
-def nqf_page(request: Request, lang: LangQuery = None) -> HTMLResponse:
+def nqf_page(kit: PageDep, lang: LangQuery = None) -> HTMLResponse:
     language = _language(lang)
     context = {"framework": framework(language), "as_of": format_date(as_of(framework_levels()), language)}
-    return _page(request, "pathways/nqf.html", language, context)
+    return _page(kit, "pathways/nqf.html", language, context)
 
 
 def _errors(exc: ValidationError) -> list[dict[str, str]]:
@@ -105,7 +123,8 @@ def _errors(exc: ValidationError) -> list[dict[str, str]]:
 
 
 @router.get("/pathways/points", response_class=HTMLResponse, include_in_schema=False)
-def points_page(request: Request, lang: LangQuery = None) -> HTMLResponse:
+def points_page(kit: PageDep, lang: LangQuery = None) -> HTMLResponse:
+    request = kit.request
     language = _language(lang)
     values = dict(request.query_params)
     context: dict[str, Any] = {
@@ -120,12 +139,13 @@ def points_page(request: Request, lang: LangQuery = None) -> HTMLResponse:
         except ValidationError as exc:
             context["errors"] = _errors(exc)
         else:
-            context["result"] = points_body(calculate(model), language, request.app.state.catalogs)
-    return _page(request, "pathways/points.html", language, context)
+            context["result"] = points_body(calculate(model), language, kit.catalogs)
+    return _page(kit, "pathways/points.html", language, context)
 
 
 @router.get("/pathways", response_class=HTMLResponse, include_in_schema=False)
-def pathways_page(request: Request, lang: LangQuery = None) -> HTMLResponse:
+def pathways_page(kit: PageDep, lang: LangQuery = None) -> HTMLResponse:
+    request = kit.request
     language = _language(lang)
     rules = pathway_rules()
     values = dict(request.query_params)
@@ -147,5 +167,5 @@ def pathways_page(request: Request, lang: LangQuery = None) -> HTMLResponse:
         except ValidationError as exc:
             context["errors"] = _errors(exc)
         else:
-            context["result"] = check_body(model, request.app.state.catalogs)
-    return _page(request, "pathways/pathways.html", language, context)
+            context["result"] = check_body(model, kit.catalogs)
+    return _page(kit, "pathways/pathways.html", language, context)

@@ -17,7 +17,7 @@ INTERNAL = {"Authorization": "Bearer test-internal-token"}
 
 
 def make_user(client: TestClient, email: str, role: str = "advisor", name: str | None = None) -> dict[str, Any]:
-    with client.app.state.db.session() as session:  # type: ignore[attr-defined]
+    with client.app.state.services.db.session() as session:  # type: ignore[attr-defined]
         user = create_user(
             session, email=email, password=PASSWORD, role=role, display_name=name, languages=["ja", "en"]
         )

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.advisors.models import AuditEntry, OwnershipEvent
 from api.advisors.service import AdvisorService
-from api.advisors.states import IllegalTransition
+from api.auth.models import AuditEntry
 from api.auth.tokens import TokenSigner
+from api.conversations.models import OwnershipEvent
+from api.conversations.states import IllegalTransition
 from tests.advisors.conftest import INTERNAL, PASSWORD, hand_off, make_user
 from tests.api.conftest import FakeRasa
 
@@ -52,7 +53,7 @@ def history(client: TestClient, conversation: dict[str, str]) -> list[dict[str, 
 def test_request_human_through_rasa_puts_the_conversation_in_the_queue(
     client: TestClient, conversation: dict[str, str], fake_rasa: FakeRasa
 ) -> None:
-    advisors: AdvisorService = client.app.state.advisors  # type: ignore[attr-defined]
+    advisors: AdvisorService = client.app.state.services.advisors  # type: ignore[attr-defined]
 
     # Stands in for Rasa running action_request_human, which calls the internal endpoint.
     def send(sender: str, message: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
@@ -116,19 +117,19 @@ def test_a_second_handoff_request_says_you_are_already_connected(client: TestCli
 
 
 def test_two_unsure_answers_in_a_row_hand_off(client: TestClient, conversation: dict[str, str]) -> None:
-    guidance = client.app.state.guidance  # type: ignore[attr-defined]
+    guidance = client.app.state.services.guidance  # type: ignore[attr-defined]
     cid = conversation["conversation_id"]
     guidance.record(cid, "q1", "en", None, None, confident=False)
     assert guidance.maybe_hand_off(cid) == []
     guidance.record(cid, "q2", "en", None, None, confident=False)
     replies = guidance.maybe_hand_off(cid)
     assert replies and replies[0].buttons[0]["payload"] == "/cancel_handoff"
-    queue_state = client.app.state.conversations.get(cid).state  # type: ignore[attr-defined]
+    queue_state = client.app.state.services.conversations.get(cid).state  # type: ignore[attr-defined]
     assert queue_state == "waiting"
 
 
 def test_confident_answer_between_resets_the_count(client: TestClient, conversation: dict[str, str]) -> None:
-    guidance = client.app.state.guidance  # type: ignore[attr-defined]
+    guidance = client.app.state.services.guidance  # type: ignore[attr-defined]
     cid = conversation["conversation_id"]
     guidance.record(cid, "q1", "en", None, None, confident=False)
     guidance.record(cid, "q2", "en", "visa.coe", 0.9, confident=True)
@@ -180,7 +181,7 @@ def test_claim_reply_close_rate(
     assert stats["ratings_by_channel"] == {"widget": {"count": 1, "average": 4.0}}
     # Writing again after the close starts over with the bot.
     assert say(client, waiting, "one more question")["state"] == "bot"
-    with client.app.state.db.session() as session:  # type: ignore[attr-defined]
+    with client.app.state.services.db.session() as session:  # type: ignore[attr-defined]
         actions = [a.action for a in session.query(AuditEntry).order_by(AuditEntry.id)]
     assert {"claim", "message", "note", "close", "read"} <= set(actions)
 
@@ -235,10 +236,10 @@ def _claim(advisors: AdvisorService, person: Any, cid: str, barrier: threading.B
 def test_claim_race_has_exactly_one_winner(
     client: TestClient, conversation: dict[str, str], advisor: dict[str, Any], other_advisor: dict[str, Any]
 ) -> None:
-    advisors: AdvisorService = client.app.state.advisors  # type: ignore[attr-defined]
-    from api.advisors.models import User
+    advisors: AdvisorService = client.app.state.services.advisors  # type: ignore[attr-defined]
+    from api.auth.models import User
 
-    with client.app.state.db.session() as session:  # type: ignore[attr-defined]
+    with client.app.state.services.db.session() as session:  # type: ignore[attr-defined]
         people = [session.get(User, advisor["id"]), session.get(User, other_advisor["id"])]
     for _ in range(5):
         response = client.post("/api/v1/widget/conversations", json={"locale": "en"}).json()
@@ -254,7 +255,7 @@ def test_claim_race_has_exactly_one_winner(
         for thread in threads:
             thread.join()
         assert sorted(outcomes)[-1] == "won" and outcomes.count("won") == 1, outcomes
-        with client.app.state.db.session() as session:  # type: ignore[attr-defined]
+        with client.app.state.services.db.session() as session:  # type: ignore[attr-defined]
             claims = session.query(OwnershipEvent).filter_by(conversation_id=cid, to_state="advisor").count()
         assert claims == 1
 
@@ -303,7 +304,7 @@ def test_login_returns_a_bearer_token_and_a_strict_cookie(client: TestClient, ad
 def test_no_bad_expired_or_forged_token_is_401(
     client: TestClient, advisor: dict[str, Any], path: str, method: str
 ) -> None:
-    signer: TokenSigner = client.app.state.signer  # type: ignore[attr-defined]
+    signer: TokenSigner = client.app.state.services.signer  # type: ignore[attr-defined]
     expired = signer.issue(advisor["id"], "csrf", now=time.time() - signer.ttl_seconds - 5)
     forged = TokenSigner("not-the-secret", 3600).issue(advisor["id"], "csrf")
     _body, _, sig = signer.issue(advisor["id"], "csrf").partition(".")

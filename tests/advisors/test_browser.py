@@ -31,8 +31,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]
         internal_token="browser-internal",
     )
     app = create_app(settings)
-    app.state.conversations.rasa = FakeRasa()
-    with app.state.db.session() as session:
+    app.state.services.conversations.rasa = FakeRasa()
+    with app.state.services.db.session() as session:
         create_user(session, email="aiko@example.org", password=PASSWORD, role="advisor", display_name="Aiko")
     with serve(app) as url:
         yield url, app

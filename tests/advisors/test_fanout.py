@@ -23,8 +23,8 @@ from tests.redis_support import REDIS_URL
 
 def worker(settings: Settings) -> FastAPI:
     app = create_app(settings)
-    app.state.rasa = FakeRasa()
-    app.state.conversations.rasa = app.state.rasa
+    app.state.services.rasa = FakeRasa()
+    app.state.services.conversations.rasa = app.state.services.rasa
     return app
 
 
@@ -33,7 +33,7 @@ def workers(settings: Settings, real_redis: redis.Redis, prefix: str) -> Iterato
     shared = settings.model_copy(update={"redis_url": REDIS_URL, "redis_prefix": prefix})
     with TestClient(worker(shared)) as one, TestClient(worker(shared)) as two:
         for client in (one, two):
-            assert client.app.state.broadcaster.relay.wait_listening(5.0)  # type: ignore[attr-defined]
+            assert client.app.state.services.broadcaster.relay.wait_listening(5.0)  # type: ignore[attr-defined]
         yield one, two
 
 

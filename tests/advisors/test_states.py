@@ -6,10 +6,9 @@ import itertools
 
 import pytest
 
-from api.advisors import states
-from api.advisors.models import OwnershipEvent
+from api.conversations import states
+from api.conversations.models import Conversation, OwnershipEvent
 from api.db.migrate import upgrade
-from api.db.models import Conversation
 from api.db.session import Database
 
 ILLEGAL = sorted(set(itertools.product(states.STATES, states.STATES)) - states.ALLOWED)

@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 from starlette.testclient import WebSocketTestSession
 
 from api.advisors.hours import OfficeHours
-from api.advisors.models import Handoff, OwnershipEvent
+from api.advisors.models import Handoff
 from api.advisors.service import AdvisorService
-from api.db.models import Answer, Message
-from api.knowledge import KnowledgeBase
+from api.conversations.models import Message, OwnershipEvent
+from api.knowledge.models import Answer
+from api.knowledge.search import KnowledgeBase
 from tests.advisors.conftest import hand_off, make_user
 from tests.advisors.test_advisor_api import say, url
 from tests.api.conftest import FakeRasa
@@ -33,16 +34,16 @@ LATER_CLOSED = datetime(2025, 11, 24, 12, 0, tzinfo=UTC)
 @pytest.fixture
 def retriever(client: TestClient) -> FakeRetriever:
     fake = FakeRetriever()
-    knowledge = KnowledgeBase(client.app.state.settings.index_dir, loader=lambda _: fake)  # type: ignore[attr-defined]
+    knowledge = KnowledgeBase(client.app.state.services.settings.index_dir, loader=lambda _: fake)  # type: ignore[attr-defined]
     knowledge._load()
-    client.app.state.guidance.knowledge = knowledge  # type: ignore[attr-defined]
+    client.app.state.services.guidance.knowledge = knowledge  # type: ignore[attr-defined]
     return fake
 
 
 @pytest.fixture
 def open_desk(client: TestClient) -> dict[str, Any]:
     """Office hours around the clock and an advisor logged in: handoffs go to a live queue."""
-    client.app.state.advisors.hours = OfficeHours("mon-sun 00:00-24:00")  # type: ignore[attr-defined]
+    client.app.state.services.advisors.hours = OfficeHours("mon-sun 00:00-24:00")  # type: ignore[attr-defined]
     advisor = make_user(client, "aiko@example.org", name="Aiko")
     # Any authenticated request marks the advisor as seen, i.e. online.
     assert client.get("/api/v1/advisor/queue", headers=advisor["headers"]).status_code == 200
@@ -50,17 +51,17 @@ def open_desk(client: TestClient) -> dict[str, Any]:
 
 
 def service(client: TestClient) -> AdvisorService:
-    advisors: AdvisorService = client.app.state.advisors  # type: ignore[attr-defined]
+    advisors: AdvisorService = client.app.state.services.advisors  # type: ignore[attr-defined]
     return advisors
 
 
 def db_count(client: TestClient, query: Any) -> int:
-    with client.app.state.db.session() as session:  # type: ignore[attr-defined]
+    with client.app.state.services.db.session() as session:  # type: ignore[attr-defined]
         return int(session.scalar(query) or 0)
 
 
 def statuses(client: TestClient, conversation_id: str) -> list[str]:
-    with client.app.state.db.session() as session:  # type: ignore[attr-defined]
+    with client.app.state.services.db.session() as session:  # type: ignore[attr-defined]
         return list(
             session.scalars(
                 select(Message.status)
@@ -71,7 +72,7 @@ def statuses(client: TestClient, conversation_id: str) -> list[str]:
 
 
 def left_message(client: TestClient, conversation_id: str) -> bool:
-    with client.app.state.db.session() as session:  # type: ignore[attr-defined]
+    with client.app.state.services.db.session() as session:  # type: ignore[attr-defined]
         return bool(session.scalar(select(Handoff.left_message).where(Handoff.conversation_id == conversation_id)))
 
 

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from api.channels.config import ChannelSettings
+from api.conversations.rasa_client import RasaUnavailable
 from api.core.config import REPO_ROOT, Settings
 from api.main import create_app
-from api.rasa_client import RasaUnavailable
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 NO_CHANNELS = {
@@ -97,8 +97,8 @@ def fake_rasa() -> FakeRasa:
 def client(settings: Settings, fake_rasa: FakeRasa) -> Iterator[TestClient]:
     # Channels off whatever the environment says: these tests are about the widget and the api.
     app = create_app(settings, channel_settings=ChannelSettings(_env_file=None, **NO_CHANNELS))  # type: ignore[call-arg]
-    app.state.rasa = fake_rasa
-    app.state.conversations.rasa = fake_rasa
+    app.state.services.rasa = fake_rasa
+    app.state.services.conversations.rasa = fake_rasa
     with TestClient(app) as test_client:
         yield test_client
 

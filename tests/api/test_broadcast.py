@@ -15,8 +15,8 @@ import fakeredis
 import pytest
 import redis
 
-from api.broadcast import Broadcaster
-from api.fanout import RedisRelay
+from api.live.broadcast import Broadcaster
+from api.live.fanout import RedisRelay
 from tests.redis_support import *  # noqa: F403 - the real_redis and prefix fixtures
 from tests.redis_support import REDIS_URL
 
@@ -153,12 +153,12 @@ async def test_unreachable_redis_delivers_locally_and_warns_once(caplog: pytest.
     broadcaster = Broadcaster(relay)
     await broadcaster.start()
     queue = broadcaster.subscribe(TOPIC)
-    with caplog.at_level(logging.WARNING, logger="api.fanout"):
+    with caplog.at_level(logging.WARNING, logger="api.live.fanout"):
         for n in range(3):
             await publish(broadcaster, TOPIC, {"type": "message", "n": n})
             await asyncio.sleep(0.06)  # past the retry pause, so every publish really tries Redis
         assert [(await next_event(queue))["n"] for _ in range(3)] == [0, 1, 2]
-    warnings = [r for r in caplog.records if r.levelno == logging.WARNING and r.name == "api.fanout"]
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING and r.name == "api.live.fanout"]
     assert len(warnings) == 1 and "Redis unavailable" in warnings[0].getMessage()
     assert relay.health() == "unavailable" and not relay.listening()
     await broadcaster.stop()
@@ -186,7 +186,7 @@ async def test_an_outage_falls_back_to_local_delivery_and_recovers(caplog: pytes
     assert await next_event(on_one) == {"n": 1} and await next_event(on_two) == {"n": 1}
 
     server.connected = False
-    with caplog.at_level(logging.WARNING, logger="api.fanout"):
+    with caplog.at_level(logging.WARNING, logger="api.live.fanout"):
         await publish(one, TOPIC, {"n": 2})  # stored in the database already; must not raise
     assert await next_event(on_one) == {"n": 2}  # this worker's sockets still hear it
     await nothing_more(on_two)  # the other worker cannot, until Redis is back

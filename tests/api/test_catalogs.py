@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from api.conversations.responses import ResponseTemplates
 from api.core.config import REPO_ROOT
-from api.i18n import Catalogs, format_date, format_number
-from api.responses import ResponseTemplates
+from api.core.i18n import Catalogs, format_date, format_number
 from knowledge_base.language import LANGUAGES
 
 CATALOGS = Catalogs(REPO_ROOT / "locales")
@@ -47,7 +47,7 @@ def test_translations_are_not_english_copies() -> None:
 
 
 def test_missing_placeholder_stays_visible() -> None:
-    from api.i18n import _SafeFormatter
+    from api.core.i18n import _SafeFormatter
 
     assert _SafeFormatter().format("{a} and {name}", a="x") == "x and {name}"
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.knowledge import KnowledgeBase
+from api.knowledge.search import KnowledgeBase
 
 TOKEN = {"Authorization": "Bearer test-internal-token"}
 
@@ -69,10 +69,10 @@ class FakeRetriever:
 @pytest.fixture
 def retriever(client: TestClient) -> FakeRetriever:
     fake = FakeRetriever()
-    knowledge = KnowledgeBase(client.app.state.settings.index_dir, loader=lambda _: fake)  # type: ignore[attr-defined]
+    knowledge = KnowledgeBase(client.app.state.services.settings.index_dir, loader=lambda _: fake)  # type: ignore[attr-defined]
     knowledge._load()
-    client.app.state.knowledge = knowledge  # type: ignore[attr-defined]
-    client.app.state.guidance.knowledge = knowledge  # type: ignore[attr-defined]
+    client.app.state.services.knowledge = knowledge  # type: ignore[attr-defined]
+    client.app.state.services.guidance.knowledge = knowledge  # type: ignore[attr-defined]
     return fake
 
 

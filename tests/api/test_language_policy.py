@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from api import language_policy
-from api.db.models import LanguageSource
+from api.conversations import language_policy
+from api.conversations.models import LanguageSource
 from knowledge_base.language import detect, normalise_locale
 
 

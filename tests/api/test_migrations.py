@@ -7,8 +7,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from api.db.migrate import alembic_config, upgrade
-from api.db.models import Base
 from api.db.session import make_engine
+from api.tables import Base
 
 
 def test_models_match_migrations(database_url: str) -> None:

@@ -62,16 +62,16 @@ def channel_settings(fake_line: FakeLine, fake_telegram: FakeTelegram) -> Channe
 def app_client(settings: Settings, channel_settings: ChannelSettings, fake_rasa: FakeRasa) -> Iterator[TestClient]:
     settings.channel_workers = False
     app = create_app(settings, channel_settings=channel_settings)
-    app.state.rasa = fake_rasa
-    app.state.conversations.rasa = fake_rasa
+    app.state.services.rasa = fake_rasa
+    app.state.services.conversations.rasa = fake_rasa
     with TestClient(app) as client:
         yield client
-    app.state.channels.stop()
+    app.state.services.channels.stop()
 
 
 def deliver(client: TestClient) -> None:
     """Handle every stored event, then send everything due (what the workers do in the background)."""
-    channels = client.app.state.channels  # type: ignore[attr-defined]
+    channels = client.app.state.services.channels  # type: ignore[attr-defined]
     while channels.workers.process_available():
         pass
     channels.outbox.drain(timeout=10)

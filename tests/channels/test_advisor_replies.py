@@ -7,7 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.db.models import Conversation
+from api.conversations.models import Conversation
 from tests.api.conftest import FakeRasa
 from tests.channels.conftest import deliver, line_post, telegram_post
 from tests.channels.fakes import FakeLine, FakeTelegram
@@ -17,7 +17,7 @@ INTERNAL = {"Authorization": "Bearer test-internal-token"}
 
 
 def _claim(client: TestClient, channel: str, advisor: dict[str, Any]) -> str:
-    with client.app.state.db.session() as session:  # type: ignore[attr-defined]
+    with client.app.state.services.db.session() as session:  # type: ignore[attr-defined]
         conversation_id = session.scalars(select(Conversation.id).where(Conversation.channel == channel)).one()
     handoff = client.post(
         f"/internal/v1/conversations/{conversation_id}/handoff",

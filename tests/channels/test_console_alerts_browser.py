@@ -33,7 +33,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, int]]:
         telegram_api_base="http://127.0.0.1:9",
     )
     app = create_app(settings, channel_settings=channels)
-    with app.state.db.session() as session:
+    with app.state.services.db.session() as session:
         create_user(session, email="aiko@example.org", password=PASSWORD, role="advisor", display_name="Aiko")
         row = OutboxMessage(
             channel="telegram",

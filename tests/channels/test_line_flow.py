@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.channels.models import OutboxMessage
-from api.db.models import Conversation, Message, utcnow
+from api.conversations.models import Conversation, Message
+from api.core.clock import utcnow
 from tests.api.conftest import FakeRasa
 from tests.channels.conftest import deliver, line_post
 from tests.channels.fakes import FakeLine
@@ -17,14 +18,14 @@ from tests.channels.payloads import LINE_USER, line_body, line_event, line_text
 
 
 def conversation_of(client: TestClient) -> Conversation:
-    with client.app.state.db.session() as session:  # type: ignore[attr-defined]
+    with client.app.state.services.db.session() as session:  # type: ignore[attr-defined]
         row = session.scalars(select(Conversation).where(Conversation.channel_user_id == LINE_USER)).one()
         session.expunge(row)
         return row
 
 
 def outbox(client: TestClient) -> list[OutboxMessage]:
-    with client.app.state.db.session() as session:  # type: ignore[attr-defined]
+    with client.app.state.services.db.session() as session:  # type: ignore[attr-defined]
         rows = list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
         for row in rows:
             session.expunge(row)
@@ -65,7 +66,7 @@ def test_a_text_message_goes_to_the_bot_and_the_answer_uses_the_reply_token(
     reply = fake_line.calls(r"/reply$")[0].body
     assert reply["replyToken"] == "757913772c4646b784d4b7ce46d12671"
     assert reply["messages"] == [{"type": "text", "text": "Bạn có thể xin visa Kỹ sư."}]
-    with app_client.app.state.db.session() as session:  # type: ignore[attr-defined]
+    with app_client.app.state.services.db.session() as session:  # type: ignore[attr-defined]
         roles = [m.role for m in session.scalars(select(Message).order_by(Message.id))]
     assert roles == ["user", "bot"]
 
@@ -107,7 +108,7 @@ def test_a_postback_is_the_button_payload_with_its_title_as_text(
     line_post(app_client, line_body(line_event("postback")))
     deliver(app_client)
     assert fake_rasa.sent[-1]["message"] == '/set_language{"language": "vi"}'
-    with app_client.app.state.db.session() as session:  # type: ignore[attr-defined]
+    with app_client.app.state.services.db.session() as session:  # type: ignore[attr-defined]
         last_user = session.scalars(select(Message).where(Message.role == "user").order_by(Message.id.desc())).first()
         assert last_user is not None and last_user.text == "Tiếng Việt"
 
@@ -198,7 +199,7 @@ def test_5xx_is_retried_with_the_same_retry_key_then_delivered(app_client: TestC
 def test_429_waits_for_retry_after(app_client: TestClient, fake_line: FakeLine) -> None:
     fake_line.script(r"/push$", 429, {"message": "rate limited"}, headers={"Retry-After": "30"})
     line_post(app_client, line_body(line_text("hello", "01HX429000000000000000001", age_seconds=120)))
-    channels = app_client.app.state.channels  # type: ignore[attr-defined]
+    channels = app_client.app.state.services.channels  # type: ignore[attr-defined]
     channels.workers.process_available()
     before = utcnow()
     channels.outbox.drain(timeout=1)
@@ -253,12 +254,12 @@ def test_an_accepted_event_survives_a_restart(
     first = create_app(settings, channel_settings=channel_settings)
     with TestClient(first) as client:
         assert line_post(client, line_body(line_text("still there?", "01HXRESTART00000000000001"))).status_code == 200
-    first.state.channels.stop()  # the process dies before handling it
+    first.state.services.channels.stop()  # the process dies before handling it
     assert fake_rasa.sent == []
 
     settings.channel_workers = True  # the next process starts its workers and finds the event
     second = create_app(settings, channel_settings=channel_settings)
-    second.state.rasa = second.state.conversations.rasa = fake_rasa
+    second.state.services.rasa = second.state.services.conversations.rasa = fake_rasa
     import time
 
     with TestClient(second):

@@ -14,7 +14,7 @@ from tests.channels.payloads import line_body, line_event
 
 
 def stored_events(client: TestClient) -> int:
-    with client.app.state.db.session() as session:  # type: ignore[attr-defined]
+    with client.app.state.services.db.session() as session:  # type: ignore[attr-defined]
         return int(session.scalar(select(func.count()).select_from(ChannelEvent)) or 0)
 
 

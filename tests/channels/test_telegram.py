@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from api.channels.models import ChannelEvent, OutboxMessage
 from api.channels.telegram.__main__ import main as telegram_cli
-from api.db.models import Conversation, Message
+from api.conversations.models import Conversation, Message
 from tests.api.conftest import FakeRasa
 from tests.channels.conftest import TELEGRAM_SECRET, TELEGRAM_TOKEN, deliver, telegram_post
 from tests.channels.fakes import FakeTelegram
@@ -19,12 +19,12 @@ from tests.channels.payloads import TELEGRAM_CHAT, telegram_text, telegram_updat
 
 
 def stored_events(client: TestClient) -> int:
-    with client.app.state.db.session() as session:  # type: ignore[attr-defined]
+    with client.app.state.services.db.session() as session:  # type: ignore[attr-defined]
         return int(session.scalar(select(func.count()).select_from(ChannelEvent)) or 0)
 
 
 def conversation_of(client: TestClient) -> Conversation:
-    with client.app.state.db.session() as session:  # type: ignore[attr-defined]
+    with client.app.state.services.db.session() as session:  # type: ignore[attr-defined]
         row = session.scalars(select(Conversation).where(Conversation.channel == "telegram")).one()
         session.expunge(row)
         return row
@@ -91,7 +91,7 @@ def test_callback_queries_are_answered_and_handled(
     answers = fake_telegram.calls(r"/answerCallbackQuery$")
     assert len(answers) == 1 and answers[0].body["callback_query_id"] == "4382bfdwdsb323b2d9"
     assert fake_rasa.sent[-1]["message"] == '/set_language{"language": "pt"}'
-    with app_client.app.state.db.session() as session:  # type: ignore[attr-defined]
+    with app_client.app.state.services.db.session() as session:  # type: ignore[attr-defined]
         texts = [m.text for m in session.scalars(select(Message).where(Message.role == "user"))]
     assert texts == ["Português"]
 
@@ -227,7 +227,7 @@ def test_429_retry_after_is_honoured_then_delivered(app_client: TestClient, fake
     deliver(app_client)
     calls = fake_telegram.calls(r"/sendMessage$")
     assert len(calls) == 2  # waited about a second, then sent
-    with app_client.app.state.db.session() as session:  # type: ignore[attr-defined]
+    with app_client.app.state.services.db.session() as session:  # type: ignore[attr-defined]
         row = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "telegram_message")).one()
         assert row.status == "sent" and row.attempts == 2
 

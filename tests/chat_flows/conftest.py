@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.conversations.responses import Reply
 from api.fce.comparability import load_comparability
 from api.fce.config import FceSettings
 from api.fce.deps import Fce
 from api.fce.service import CaseService
-from api.responses import Reply
 from tests.api.conftest import client, database_url, fake_rasa, settings  # noqa: F401
 
 INTERNAL = {"Authorization": "Bearer test-internal-token"}
@@ -26,9 +26,11 @@ def fce(client: TestClient, tmp_path: Path) -> Fce:  # noqa: F811
     fce_settings = FceSettings(documents_dir=tmp_path / "fce-documents", lockout_failures=LOCKOUT_FAILURES)
     app: Any = client.app
     instance = Fce(
-        fce_settings, load_comparability(fce_settings.comparability_dir), CaseService(app.state.db, fce_settings)
+        fce_settings,
+        load_comparability(fce_settings.comparability_dir),
+        CaseService(app.state.services.db, fce_settings),
     )
-    app.state.fce = instance
+    app.state.services.fce = instance
     return instance
 
 
@@ -64,7 +66,7 @@ class FakeGuidance:
 def guidance(client: TestClient) -> FakeGuidance:  # noqa: F811
     fake = FakeGuidance()
     app: Any = client.app
-    app.state.guidance = fake
+    app.state.services.guidance = fake
     return fake
 
 

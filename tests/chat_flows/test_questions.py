@@ -45,7 +45,7 @@ def test_line_gets_at_most_thirteen_buttons_with_other_and_cancel(
     client: TestClient, flows: Callable[..., Any]
 ) -> None:
     app: Any = client.app
-    conversation, _token = app.state.conversations.create("line", locale="ne", channel_user_id="U1")
+    conversation, _token = app.state.services.conversations.create("line", locale="ne", channel_user_id="U1")
     reply = flows("ask", {"conversation_id": conversation.id, "slot": "fce_country"}).json()["replies"][0]
     assert len(reply["buttons"]) == 13
     assert reply["buttons"][0]["title"] == "नेपाल"

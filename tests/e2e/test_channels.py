@@ -14,7 +14,7 @@ import pytest
 
 from api.channels.line.signature import sign
 from api.core.config import REPO_ROOT
-from api.i18n import Catalogs
+from api.core.i18n import Catalogs
 from tests.channels.fakes import FakeLine, FakeTelegram
 from tests.channels.payloads import line_body, line_event, line_text, telegram_text, telegram_update
 

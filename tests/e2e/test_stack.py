@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from api.core.config import REPO_ROOT
-from api.i18n import Catalogs
+from api.core.i18n import Catalogs
 
 API = os.environ.get("E2E_API_URL")
 pytestmark = pytest.mark.skipif(not API, reason="end-to-end: run through scripts/e2e.sh (make test-e2e)")

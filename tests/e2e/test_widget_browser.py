@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from api.core.config import REPO_ROOT
-from api.i18n import Catalogs
+from api.core.i18n import Catalogs
 from tests.browser_support import chromium
 
 API = os.environ.get("E2E_API_URL")

@@ -25,9 +25,11 @@ def fce(client: TestClient, tmp_path: Path) -> Fce:  # noqa: F811
     fce_settings = FceSettings(documents_dir=tmp_path / "fce-documents")
     app: Any = client.app
     instance = Fce(
-        fce_settings, load_comparability(fce_settings.comparability_dir), CaseService(app.state.db, fce_settings)
+        fce_settings,
+        load_comparability(fce_settings.comparability_dir),
+        CaseService(app.state.services.db, fce_settings),
     )
-    app.state.fce = instance
+    app.state.services.fce = instance
     return instance
 
 
@@ -84,7 +86,7 @@ def staff(client: TestClient, email: str, role: str) -> dict[str, Any]:  # noqa:
     from api.auth.users import create_user
 
     app: Any = client.app
-    with app.state.db.session() as session:
+    with app.state.services.db.session() as session:
         user = create_user(session, email=email, password=PASSWORD, role=role, display_name=email.split("@")[0])
         user_id = user.id
     response = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})

@@ -13,11 +13,11 @@ import pytest
 
 from api.auth.users import create_user
 from api.core.config import REPO_ROOT, Settings
+from api.core.i18n import Catalogs
 from api.fce.comparability import load_comparability
 from api.fce.config import FceSettings
 from api.fce.deps import Fce
 from api.fce.service import CaseService
-from api.i18n import Catalogs
 from api.main import create_app
 from tests.api.conftest import FakeRasa
 from tests.browser_support import chromium, serve
@@ -36,12 +36,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
         internal_token="browser-internal",
     )
     app = create_app(settings)
-    app.state.conversations.rasa = FakeRasa()
+    app.state.services.conversations.rasa = FakeRasa()
     fce_settings = FceSettings(documents_dir=folder / "docs")
-    app.state.fce = Fce(
-        fce_settings, load_comparability(fce_settings.comparability_dir), CaseService(app.state.db, fce_settings)
+    app.state.services.fce = Fce(
+        fce_settings,
+        load_comparability(fce_settings.comparability_dir),
+        CaseService(app.state.services.db, fce_settings),
     )
-    with app.state.db.session() as session:
+    with app.state.services.db.session() as session:
         create_user(session, email="eva@example.org", password=PASSWORD, role="evaluator", display_name="Eva")
     with serve(app) as url:
         login = httpx.post(f"{url}/api/v1/auth/login", json={"email": "eva@example.org", "password": PASSWORD})

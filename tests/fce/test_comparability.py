@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from api.core.config import REPO_ROOT
+from api.core.i18n import Catalogs
 from api.fce.comparability import JAPAN_QUALIFICATIONS, JQF_FOR_ISCED, REQUIRED_STAGES, ComparabilityData, Country
-from api.i18n import Catalogs
 from knowledge_base.language import LANGUAGES
 
 DATA_DIR = REPO_ROOT / "knowledge_base" / "data" / "comparability"

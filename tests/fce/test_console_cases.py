@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.core.config import REPO_ROOT
+from api.core.i18n import Catalogs
 from api.fce.deps import Fce
-from api.i18n import Catalogs
 from tests.fce.conftest import create, evaluated, move, staff
 
 CATALOGS = Catalogs(REPO_ROOT / "locales")

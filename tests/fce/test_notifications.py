@@ -15,11 +15,11 @@ from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 
 from api.core.config import REPO_ROOT
+from api.core.i18n import Catalogs
 from api.fce.config import MailSettings
 from api.fce.deps import Fce
 from api.fce.notify import Notifier, StatusNotice
 from api.fce.workflow import Status
-from api.i18n import Catalogs
 from knowledge_base.language import LANGUAGES
 from tests.fce.conftest import INTERNAL, application, create, evaluation, move
 
@@ -52,7 +52,7 @@ def inbox(client: TestClient) -> Iterator[Inbox]:
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     app: Any = client.app
-    app.state.fce_mail = MailSettings(url=f"smtp://127.0.0.1:{port}", from_="fce@kakehashi.example")
+    app.state.services.fce_mail = MailSettings(url=f"smtp://127.0.0.1:{port}", from_="fce@kakehashi.example")
     try:
         yield handler
     finally:
@@ -131,7 +131,7 @@ def test_mail_failure_never_fails_the_change_and_logs_no_personal_data(
     client: TestClient, fce: Fce, evaluator: dict[str, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
     app: Any = client.app
-    app.state.fce_mail = MailSettings(url=f"smtp://127.0.0.1:{free_port()}", from_="fce@kakehashi.example")
+    app.state.services.fce_mail = MailSettings(url=f"smtp://127.0.0.1:{free_port()}", from_="fce@kakehashi.example")
     case = create(client, email="secret.person@example.com", name="Secret Person")
     with caplog.at_level(logging.WARNING, logger="api.fce"):
         response = move(client, evaluator, case["reference"], "documents_received")
@@ -147,10 +147,14 @@ def test_mail_failure_never_fails_the_change_and_logs_no_personal_data(
 
 def test_no_smtp_url_means_no_mail(client: TestClient, fce: Fce, evaluator: dict[str, Any]) -> None:
     app: Any = client.app
-    app.state.fce_mail = MailSettings(url="", from_="")
+    app.state.services.fce_mail = MailSettings(url="", from_="")
     sent: list[Any] = []
     notifier = Notifier(
-        CATALOGS, app.state.conversations, app.state.fce_mail, "http://x", send=lambda *a: sent.append(a)
+        CATALOGS,
+        app.state.services.conversations,
+        app.state.services.fce_mail,
+        "http://x",
+        send=lambda *a: sent.append(a),
     )
     notice = StatusNotice("FCE-2026-000001", "evaluated", None, "ja", None, "a@example.com", None)
     notifier.deliver(notice)

@@ -14,13 +14,13 @@ from fastapi.testclient import TestClient
 from pypdf.generic import ContentStream
 
 from api.core.config import REPO_ROOT
+from api.core.i18n import Catalogs
 from api.fce import fonts
 from api.fce.comparability import load_comparability
 from api.fce.config import FceSettings
 from api.fce.deps import Fce
 from api.fce.service import CaseService
 from api.fce.statement import Difference, Finding, StatementContent, UncoveredText, render
-from api.i18n import Catalogs
 from tests.fce.conftest import application, create, evaluated, evaluation, move, to_evaluation
 
 CATALOGS = Catalogs(REPO_ROOT / "locales")
@@ -145,7 +145,7 @@ def test_wrong_codes_on_the_statement_count_towards_the_lockout(
     case = evaluated(client, evaluator)
     settings = FceSettings(documents_dir=tmp_path / "docs", lockout_failures=3)
     app: Any = client.app
-    app.state.fce = Fce(settings, fce.data, CaseService(app.state.db, settings))
+    app.state.services.fce = Fce(settings, fce.data, CaseService(app.state.services.db, settings))
     for _ in range(2):
         assert statement(client, case, code="AAAA-AAAA-AAAA").status_code == 404
     # The status lookup and the statement share one count per reference.
@@ -166,7 +166,9 @@ def test_missing_fonts_fail_clearly(client: TestClient, fce: Fce, evaluator: dic
 
     settings = FceSettings(documents_dir=tmp_path / "docs", font_dirs=(tmp_path,))
     app: Any = client.app
-    app.state.fce = Fce(settings, load_comparability(settings.comparability_dir), CaseService(app.state.db, settings))
+    app.state.services.fce = Fce(
+        settings, load_comparability(settings.comparability_dir), CaseService(app.state.services.db, settings)
+    )
     case = evaluated(client, evaluator)  # the transition succeeds; issuing the statement waits for the fonts
     staff_view = client.get(f"/api/v1/evaluator/cases/{case['reference']}/statement", headers=evaluator["headers"])
     assert staff_view.status_code == 503 and "apt-get install" in staff_view.json()["detail"]
@@ -207,7 +209,7 @@ def test_rendering_is_deterministic_for_the_same_issue_time() -> None:
 def test_statement_download_is_audited(client: TestClient, fce: Fce, evaluator: dict[str, Any]) -> None:
     from sqlalchemy import select
 
-    from api.advisors.models import AuditEntry
+    from api.auth.models import AuditEntry
 
     case = create(client)
     to_evaluation(client, evaluator, case["reference"])

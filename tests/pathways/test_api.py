@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.core.config import REPO_ROOT, Settings
-from api.i18n import Catalogs
+from api.core.i18n import Catalogs
 from api.main import create_app
 from knowledge_base.language import LANGUAGES
 

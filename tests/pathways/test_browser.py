@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from api.core.config import REPO_ROOT, Settings
-from api.i18n import Catalogs
+from api.core.i18n import Catalogs
 from api.main import create_app
 from knowledge_base.language import LANGUAGES
 from tests.browser_support import chromium, serve

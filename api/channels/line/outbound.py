@@ -11,7 +11,7 @@ from api.channels.inbound import take_reply_token
 from api.channels.line import render
 from api.channels.line.events import CHANNEL
 from api.channels.outgoing import QueuedOutbound
-from api.db.models import Conversation, Message
+from api.conversations.models import Conversation, Message
 
 KIND = "line_messages"
 

@@ -8,17 +8,16 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from api.channels.hub import Channels
 from api.channels.inbox import store_events
 from api.channels.line import events, signature
 from api.channels.webhooks import MalformedWebhook, disabled, malformed, read_capped, unauthorized
+from api.deps import ChannelsDep
 
 router = APIRouter(tags=["channels"])
 
 
 @router.post("/webhooks/line")
-async def line_webhook(request: Request) -> dict[str, Any]:
-    channels: Channels = request.app.state.channels
+async def line_webhook(request: Request, channels: ChannelsDep) -> dict[str, Any]:
     settings = channels.settings
     if not settings.line_enabled:
         raise disabled("LINE")

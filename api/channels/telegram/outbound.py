@@ -9,7 +9,7 @@ from api.channels.outgoing import QueuedOutbound
 from api.channels.telegram import render
 from api.channels.telegram.client import KIND_CALLBACK_ANSWER, KIND_MESSAGE
 from api.channels.telegram.events import CHANNEL
-from api.db.models import Conversation, Message
+from api.conversations.models import Conversation, Message
 
 
 class TelegramOutbound(QueuedOutbound):

@@ -9,10 +9,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from api.channels.hub import Channels
 from api.channels.inbox import store_events
 from api.channels.telegram import events
 from api.channels.webhooks import MalformedWebhook, disabled, malformed, read_capped, unauthorized
+from api.deps import ChannelsDep
 
 router = APIRouter(tags=["channels"])
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name, not a secret
@@ -25,8 +25,7 @@ def secret_matches(expected: str, given: str | None) -> bool:
 
 
 @router.post("/webhooks/telegram")
-async def telegram_webhook(request: Request) -> dict[str, Any]:
-    channels: Channels = request.app.state.channels
+async def telegram_webhook(request: Request, channels: ChannelsDep) -> dict[str, Any]:
     settings = channels.settings
     if not settings.telegram_enabled:
         raise disabled("Telegram")

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from api.i18n import Catalogs
+from api.core.i18n import Catalogs
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from api.advisors.models import OwnershipEvent
-from api.db.models import Conversation, ConversationState, utcnow
+from api.conversations.models import Conversation, ConversationState, OwnershipEvent
+from api.core.clock import utcnow
 
 BOT = ConversationState.BOT.value
 WAITING = ConversationState.WAITING.value

@@ -1,26 +1,18 @@
-"""Tables. The api is the system of record: every conversation and message lives here."""
+"""Conversation tables. The api is the system of record: every conversation and message lives here,
+with one row per change of owner (the state machine in states.py writes those)."""
 
 from __future__ import annotations
 
 import enum
-import uuid
-from datetime import UTC, datetime
-from typing import Any, ClassVar
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
-
-
-class Base(DeclarativeBase):
-    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON}
+from api.auth import models as _users_tables  # noqa: F401 - registers the users table our foreign keys name
+from api.core.clock import utcnow
+from api.db.base import Base, new_id
 
 
 class ConversationState(enum.StrEnum):
@@ -92,28 +84,19 @@ class Message(Base):
     __table_args__ = (Index("ix_messages_conversation_id_id", "conversation_id", "id"),)
 
 
-class Answer(Base):
-    """One knowledge answer the bot gave, with the user's feedback on it.
+class OwnershipEvent(Base):
+    """One row per owner change: who moved the conversation, when, and why."""
 
-    Kept so advisors can see which questions went unanswered or were voted down, per language.
-    """
-
-    __tablename__ = "answers"
+    __tablename__ = "ownership_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
-    question: Mapped[str] = mapped_column(Text)
-    language: Mapped[str] = mapped_column(String(8))
-    topic_id: Mapped[str | None] = mapped_column(String(64), default=None)
-    score: Mapped[float | None] = mapped_column(Float, default=None)
-    confident: Mapped[bool] = mapped_column(default=False)
-    feedback: Mapped[str | None] = mapped_column(String(8), default=None)
+    from_state: Mapped[str] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    # "user", "bot", "system" or "advisor"; the advisor's id is in user_id.
+    actor: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    reason: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    __table_args__ = (Index("ix_answers_language_created", "language", "created_at"),)
-
-
-# Feature tables register on the same Base so Alembic and the migration test see them.
-from api.advisors import models as _advisor_models  # noqa: E402,F401
-from api.channels import models as _channel_models  # noqa: E402,F401
-from api.fce import models as _fce_models  # noqa: E402,F401
+    __table_args__ = (Index("ix_ownership_events_conversation", "conversation_id", "id"),)

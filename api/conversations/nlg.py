@@ -5,13 +5,10 @@ from __future__ import annotations
 import hmac
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query, status
+from fastapi import APIRouter, Body, HTTPException, Query, status
 
 from api.conversations.service import ConversationNotFound, ConversationService
-from api.core.config import Settings
-from api.deps import get_catalogs, get_conversations, get_settings_dep, get_templates
-from api.i18n import Catalogs
-from api.responses import ResponseTemplates
+from api.deps import CatalogsDep, ConversationsDep, SettingsDep, TemplatesDep
 from knowledge_base.language import DEFAULT_LANGUAGE, normalise_locale
 
 router = APIRouter(tags=["nlg"])
@@ -32,10 +29,10 @@ def conversation_language(service: ConversationService, tracker: dict[str, Any])
 @router.post("/nlg")
 def render_response(
     request_body: Annotated[dict[str, Any], Body()],
-    service: Annotated[ConversationService, Depends(get_conversations)],
-    catalogs: Annotated[Catalogs, Depends(get_catalogs)],
-    templates: Annotated[ResponseTemplates, Depends(get_templates)],
-    settings: Annotated[Settings, Depends(get_settings_dep)],
+    service: ConversationsDep,
+    catalogs: CatalogsDep,
+    templates: TemplatesDep,
+    settings: SettingsDep,
     token: Annotated[str | None, Query()] = None,
 ) -> dict[str, Any]:
     # Rasa's endpoint config sends its token as a query parameter.

@@ -1,4 +1,4 @@
-"""The audit log: every advisor action, in the same transaction as the action itself."""
+"""The audit log: every staff action (advisors, evaluators, admins), in the same transaction as the action itself."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from api.advisors.models import AuditEntry
+from api.auth.models import AuditEntry
 
 
 def audit(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse
 from markdown_it import MarkdownIt
 
-from api.deps import get_knowledge
-from api.i18n import format_date
-from api.knowledge import KnowledgeBase, KnowledgeUnavailable, hit_dict, reviewed_on
+from api.core.i18n import format_date
+from api.deps import CatalogsDep, KnowledgeDep, PagesDep
+from api.knowledge.search import KnowledgeUnavailable, hit_dict, reviewed_on
 from knowledge_base.language import LANGUAGES
 
 MAX_QUERY_CHARS = 5000
@@ -20,7 +20,7 @@ router = APIRouter(tags=["knowledge"])
 
 @router.get("/api/v1/knowledge/search")
 def search(
-    knowledge: Annotated[KnowledgeBase, Depends(get_knowledge)],
+    knowledge: KnowledgeDep,
     q: Annotated[str, Query(max_length=20_000)],
     lang: Annotated[str | None, Query(max_length=8)] = None,
     top: Annotated[int, Query(ge=1, le=20)] = 5,
@@ -48,7 +48,12 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
 @router.get("/kb/{language}/{topic_id}", response_class=HTMLResponse, include_in_schema=False)
 def article_page(
-    request: Request, language: str, topic_id: str, knowledge: Annotated[KnowledgeBase, Depends(get_knowledge)]
+    request: Request,
+    language: str,
+    topic_id: str,
+    knowledge: KnowledgeDep,
+    catalogs: CatalogsDep,
+    pages: PagesDep,
 ) -> HTMLResponse:
     """An article as a page: what the chat's source links open. Raw HTML in content is escaped."""
     if language not in LANGUAGES:
@@ -61,8 +66,6 @@ def article_page(
         article = None
     if article is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="unknown topic")
-    catalogs = request.app.state.catalogs
-    pages = request.app.state.pages
     page: HTMLResponse = pages.TemplateResponse(
         request,
         "article.html",

@@ -15,12 +15,12 @@ from urllib.parse import urlparse
 
 from sqlalchemy import func, select
 
-from api.advisors.models import OwnershipEvent
-from api.db.models import Answer, Conversation
+from api.conversations.models import Conversation, OwnershipEvent
+from api.conversations.responses import Reply
+from api.core.i18n import Catalogs, format_date
 from api.db.session import Database
-from api.i18n import Catalogs, format_date
-from api.knowledge import KnowledgeBase, reviewed_on
-from api.responses import Reply
+from api.knowledge.models import Answer
+from api.knowledge.search import KnowledgeBase, reviewed_on
 
 MAX_DETAIL_CHARS = 3500
 MAX_EXTERNAL_SOURCES = 3
@@ -49,12 +49,19 @@ def plain_text(markdown: str) -> str:
 
 
 class GuidanceService:
-    def __init__(self, db: Database, knowledge: KnowledgeBase, catalogs: Catalogs) -> None:
+    def __init__(
+        self,
+        db: Database,
+        knowledge: KnowledgeBase,
+        catalogs: Catalogs,
+        handoff: Callable[[str, str], list[Reply]] | None = None,
+    ) -> None:
         self.db = db
         self.knowledge = knowledge
         self.catalogs = catalogs
-        # Set by the app to AdvisorService.request_handoff: (conversation_id, reason) -> replies.
-        self.handoff: Callable[[str, str], list[Reply]] | None = None
+        # Hands the conversation to a person: (conversation_id, reason) -> what to tell the user.
+        # The advisor desk's, in the app (api/services.py); None means the bot never hands off.
+        self.handoff = handoff
 
     def t(self, key: str, language: str, **params: Any) -> str:
         return self.catalogs.gettext(key, language, **params)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from api.db.models import LanguageSource
+from api.conversations.models import LanguageSource
 from knowledge_base.language import DEFAULT_LANGUAGE, Detection, detect, normalise_locale
 
 # Evidence strong enough to change a language that came from detection or a channel hint:

@@ -2,7 +2,7 @@
 
 Sync request handlers publish; async WebSocket handlers consume. Within one process, events move
 through asyncio queues on the app's event loop (thread-safe hand-over). With several api workers,
-a relay (api/fanout.py, when REDIS_URL is set) carries every event to every process, and each
+a relay (api/live/fanout.py, when REDIS_URL is set) carries every event to every process, and each
 process delivers it to its own subscribers.
 """
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, Field
 
-from api.advisors.service import AdvisorService, NotFound
-from api.deps import internal_caller
+from api.advisors.service import NotFound
+from api.deps import AdvisorsDep, internal_caller
 
 router = APIRouter(dependencies=[Depends(internal_caller)], tags=["internal"])
 
@@ -19,15 +19,8 @@ class HandoffRequest(BaseModel):
     intents: list[str] = Field(default_factory=list, max_length=10)
 
 
-def get_advisors(request: Request) -> AdvisorService:
-    service: AdvisorService = request.app.state.advisors
-    return service
-
-
 @router.post("/internal/v1/conversations/{conversation_id}/handoff")
-def handoff(
-    conversation_id: str, body: HandoffRequest, advisors: Annotated[AdvisorService, Depends(get_advisors)]
-) -> dict[str, Any]:
+def handoff(conversation_id: str, body: HandoffRequest, advisors: AdvisorsDep) -> dict[str, Any]:
     try:
         state, replies = advisors.request_handoff(
             conversation_id, body.reason, {"intents": [i[:64] for i in body.intents]}

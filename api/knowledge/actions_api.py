@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, Field
 
-from api.deps import get_guidance, internal_caller
-from api.guidance import GuidanceService
-from api.knowledge import KnowledgeUnavailable
+from api.deps import GuidanceDep, internal_caller
+from api.knowledge.search import KnowledgeUnavailable
 
 router = APIRouter(dependencies=[Depends(internal_caller)], tags=["internal"])
 
@@ -23,9 +22,7 @@ class GuidanceRequest(BaseModel):
 
 
 @router.post("/internal/v1/guidance/answer")
-def guidance_answer(
-    body: GuidanceRequest, guidance: Annotated[GuidanceService, Depends(get_guidance)]
-) -> dict[str, Any]:
+def guidance_answer(body: GuidanceRequest, guidance: GuidanceDep) -> dict[str, Any]:
     try:
         replies = guidance.respond(body.conversation_id, body.intent, body.text[:5000], body.entities)
     except LookupError:
@@ -36,6 +33,6 @@ def guidance_answer(
 
 
 @router.get("/api/v1/knowledge/stats")
-def knowledge_stats(guidance: Annotated[GuidanceService, Depends(get_guidance)]) -> dict[str, Any]:
+def knowledge_stats(guidance: GuidanceDep) -> dict[str, Any]:
     """Unanswered and down-voted questions by language (moves to advisor login with the console)."""
     return guidance.stats()

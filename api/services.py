@@ -1,0 +1,128 @@
+"""The composition root: every service the api runs, built once, each with its collaborators passed
+to its constructor. Nothing else constructs a service, and no service is rewired after it is built.
+
+Routes reach these services only through the `Annotated` aliases in api/deps.py, which read the one
+`Services` instance that `create_app` keeps on `app.state.services` (tests replace a service there).
+
+Three collaborations run both ways at request time: the conversation router hands the advisor desk
+its two payload intents and the messages it holds, the desk sends through the router, guidance hands
+unsure conversations to the desk, and the desk answers left messages with guidance; channels send
+what the router stores and feed the router what users write. Construction goes one way: lower
+services first, and the few calls back up go through callbacks given to the constructor, which
+reach the later service only when a message is handled (after `build_services` returned).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi.templating import Jinja2Templates
+
+import api.tables  # noqa: F401 - every table on Base.metadata before the first session
+from api.advisors.away import AwayAnswers
+from api.advisors.service import AdvisorService
+from api.auth.config import AuthSettings, resolve_secret
+from api.auth.tokens import TokenSigner
+from api.channels.config import ChannelSettings
+from api.channels.hub import Channels, outbound_adapters
+from api.conversations.rasa_client import RasaClient
+from api.conversations.responses import Reply, ResponseTemplates
+from api.conversations.service import ConversationService
+from api.core.config import Settings
+from api.core.i18n import Catalogs, load_catalogs
+from api.db.session import Database
+from api.fce.config import FceSettings, MailSettings
+from api.fce.deps import Fce, build_fce
+from api.knowledge.guidance import GuidanceService
+from api.knowledge.search import KnowledgeBase
+from api.live.broadcast import Broadcaster
+from api.live.fanout import relay_for
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass
+class Services:
+    settings: Settings
+    auth_settings: AuthSettings
+    db: Database
+    catalogs: Catalogs
+    templates: ResponseTemplates
+    pages: Jinja2Templates
+    rasa: RasaClient
+    broadcaster: Broadcaster
+    knowledge: KnowledgeBase
+    guidance: GuidanceService
+    conversations: ConversationService
+    signer: TokenSigner
+    advisors: AdvisorService
+    channels: Channels
+    fce: Fce
+    fce_mail: MailSettings
+
+    async def start(self) -> None:
+        await self.broadcaster.start()
+        if self.settings.knowledge_enabled:
+            self.knowledge.start()
+        if self.settings.channel_workers:
+            self.channels.start()
+
+    async def stop(self) -> None:
+        self.channels.stop()
+        await self.broadcaster.stop()
+        self.rasa.close()
+        self.db.dispose()
+
+
+def build_services(settings: Settings, auth_settings: AuthSettings, channel_settings: ChannelSettings) -> Services:
+    db = Database(settings.database_url)
+    catalogs = load_catalogs(settings.locales_dir)
+    templates = ResponseTemplates(settings.domain_file)
+    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, settings.internal_token)
+    broadcaster = Broadcaster(relay_for(settings))
+    knowledge = KnowledgeBase(settings.index_dir)
+    # Built below; the callbacks that reach them run per message, never during construction.
+    advisors: AdvisorService
+    channels: Channels
+
+    def hand_off(conversation_id: str, reason: str) -> list[Reply]:
+        return advisors.request_handoff(conversation_id, reason)[1]
+
+    guidance = GuidanceService(db, knowledge, catalogs, handoff=hand_off)
+    conversations = ConversationService(
+        db,
+        rasa,
+        catalogs,
+        templates,
+        broadcaster,
+        outbound=outbound_adapters(channel_settings, catalogs, wake=lambda: channels.wake_outbox()),
+        local_intents={
+            "cancel_handoff": lambda cid, entities: advisors.cancel_intent(cid, entities),
+            "rate": lambda cid, entities: advisors.rate_intent(cid, entities),
+        },
+        on_held_message=lambda cid, message, payload: advisors.held_message(cid, message, payload),
+    )
+    away = AwayAnswers(db, catalogs, guidance)
+    advisors = AdvisorService(db, catalogs, broadcaster, conversations, auth_settings, away=away)
+    channels = Channels(
+        channel_settings, db, conversations, catalogs, templates, broadcaster, settings.max_message_chars
+    )
+    return Services(
+        settings=settings,
+        auth_settings=auth_settings,
+        db=db,
+        catalogs=catalogs,
+        templates=templates,
+        pages=Jinja2Templates(directory=HERE / "templates"),
+        rasa=rasa,
+        broadcaster=broadcaster,
+        knowledge=knowledge,
+        guidance=guidance,
+        conversations=conversations,
+        signer=TokenSigner(resolve_secret(auth_settings), auth_settings.session_ttl_minutes * 60),
+        advisors=advisors,
+        channels=channels,
+        fce=build_fce(db, FceSettings()),
+        fce_mail=MailSettings(),
+    )

@@ -1,0 +1,21 @@
+"""Every table, registered: importing this module puts all feature tables on `Base.metadata`.
+
+Each package owns its tables (`api/<package>/models.py`); Alembic's env and the tests import this one
+module to see them all. It sits in the root layer, above the packages, so `api/db` stays free of
+feature imports and no package cycle forms.
+"""
+
+from __future__ import annotations
+
+from api.advisors import models as advisors
+from api.auth import models as auth
+from api.channels import models as channels
+from api.conversations import models as conversations
+from api.db.base import Base
+from api.fce import models as fce
+from api.knowledge import models as knowledge
+
+FEATURE_MODELS = (advisors, auth, channels, conversations, fce, knowledge)
+metadata = Base.metadata
+
+__all__ = ["FEATURE_MODELS", "Base", "metadata"]
