@@ -236,6 +236,43 @@ def test_hsp_senmonshi_is_not_a_degree_but_kosen_is() -> None:
     assert kosen.points.total - senmonshi.points.total == 10
 
 
+def _line(result: StatusResult, item: str) -> int | None:
+    assert result.points is not None
+    return next((line.points for line in result.points.lines if line.item == item), None)
+
+
+@pytest.mark.parametrize(
+    ("level", "country"),
+    [("senmonshi", "JP"), ("koudo_senmonshi", "JP"), ("kosen", "JP"), ("upper_secondary", "VN"), ("vocational", "VN")],
+)
+def test_hsp_japanese_university_bonus_needs_a_university_degree(level: str, country: str) -> None:
+    """専門士, 高度専門士, KOSEN and a language school after a foreign diploma are graduations in Japan,
+    not degrees from a Japanese university: no +10, and their N2 keeps its 10 points (checked 2026-12-04)."""
+    result = status(
+        "hsp",
+        education_level=level,
+        education_country=country,
+        graduated_in_japan=True,
+        jlpt="N2",
+        experience_field=None,
+    )
+    assert _line(result, "japanese_university") is None
+    assert _line(result, "japanese") == 10
+    assert "pathways.reason.hsp_not_japanese_university" in keys(result.reasons)
+
+
+@pytest.mark.parametrize("level", ["bachelor", "master", "doctorate"])
+def test_hsp_japanese_university_degree_gets_the_bonus_and_replaces_n2(level: str) -> None:
+    result = status("hsp", education_level=level, education_country="JP", graduated_in_japan=True, jlpt="N2")
+    assert _line(result, "japanese_university") == 10 and _line(result, "japanese") == 0
+    assert result.uncertain is False and "pathways.reason.hsp_not_japanese_university" not in keys(result.reasons)
+
+
+def test_hsp_junior_college_bonus_is_marked_uncertain() -> None:
+    result = status("hsp", education_level="associate", education_country="JP", graduated_in_japan=True)
+    assert _line(result, "japanese_university") == 10 and result.uncertain is True
+
+
 def test_hsp_management_offer_counts_management_experience() -> None:
     """A management offer is scored as (i)(c): master's 20 + 10 years of management 25 + ¥20M 30 = 75."""
     result = status(
@@ -319,6 +356,18 @@ def test_designated_46_needs_japanese_degree_and_n1_or_bjt_480() -> None:
 def test_designated_46_excludes_junior_college_only() -> None:
     result = status("designated_46", education_level="associate", graduated_in_japan=True, jlpt="N1")
     assert result.outcome == "no"
+
+
+def test_designated_46_advanced_diploma_is_confirmed_by_notice_51() -> None:
+    """MOJ Notice No. 51 (29 Feb 2024): a 高度専門士 from a MEXT-certified course counts; no ⚠ any more,
+    and the title is Japanese by itself (no university-degree flag needed)."""
+    result = status(
+        "designated_46", education_level="koudo_senmonshi", education_country="JP", jlpt="N1", job_offer_field="it"
+    )
+    assert result.outcome == "fits" and result.uncertain is False
+    assert "pathways.reason.d46_certified_course" in keys(result.reasons)
+    senmonshi = status("designated_46", education_level="senmonshi", education_country="JP", jlpt="N1")
+    assert senmonshi.outcome == "no"
 
 
 def test_every_status_is_checked_once_with_topics_and_sources() -> None:

@@ -146,7 +146,7 @@ def test_hsp_values_by_category_cover_each_category() -> None:
 
 
 def test_uncertain_facts_are_marked_uncertain_in_the_data() -> None:
-    """FACTS ⚠: SSW (ii) status of the 2024 fields; the 2026 SSW fields; KOSEN/高度専門士 as equivalents."""
+    """FACTS ⚠: SSW (ii) status of the 2024 fields; the 2026 SSW fields; KOSEN as an equivalent; junior colleges."""
     fields = pathway_rules()["fields"]
     for name in ("automobile_transportation", "railway", "forestry", "wood_industry"):
         assert fields[name]["ssw2"] is False and fields[name]["ssw2_uncertain"] is True
@@ -154,7 +154,17 @@ def test_uncertain_facts_are_marked_uncertain_in_the_data() -> None:
         assert fields[name]["ssw1"] == "planned"
     statuses = pathway_rules()["statuses"]
     assert statuses["engineer_humanities"]["equivalent_levels_uncertain"] == ["kosen"]
-    assert statuses["designated_46"]["japan_levels_uncertain"] == ["koudo_senmonshi"]
+    # Whether a junior college counts for HSP's +10 Japanese-university bonus is not confirmed.
+    assert statuses["hsp"]["japanese_university_levels_uncertain"] == ["associate"]
+
+
+def test_designated_46_groups_of_notice_51_are_confirmed_not_uncertain() -> None:
+    """MOJ Notice No. 51 (29 Feb 2024) added MEXT-certified 高度専門士 courses: no longer ⚠ (checked 2026-12-04)."""
+    rule = pathway_rules()["statuses"]["designated_46"]
+    assert "japan_levels_uncertain" not in rule
+    assert rule["certified_course_levels"] == ["koudo_senmonshi"]
+    assert "associate" not in rule["japan_levels"]  # 本邦の大学（短期大学を除く）
+    assert "https://www.moj.go.jp/isa/content/001413897.pdf" in rule["sources"]
 
 
 def _topic_ids() -> set[str]:
