@@ -143,6 +143,10 @@ def ssw1(p: ProfileRequest, rule: dict[str, Any], today: date) -> StatusResult:
         result.reasons.append(("pathways.reason.ssw1_japanese", {}))
     else:
         missing.append(("pathways.missing.ssw1_japanese", {}))
+    # Some jobs of a field need more than the field's usual level (bus and taxi drivers, railway staff).
+    higher = _fields()[target].get("ssw1_jlpt_some_jobs")
+    if higher and not _jlpt_at_least(p, higher):
+        result.reasons.append(("pathways.reason.ssw1_japanese_some_jobs", {"level": higher, "field": target}))
     if target == "nursing_care" and not p.nursing_care_japanese_test:
         missing.append(("pathways.missing.nursing_care_japanese_test", {}))
     if p.job_offer_field is None:

@@ -125,6 +125,24 @@ def test_ssw1_japanese_is_jlpt_n4_or_jft_basic(jlpt: str | None, ok: bool) -> No
     assert (result.outcome == "fits") is ok
 
 
+@pytest.mark.parametrize("field", ["automobile_transportation", "railway"])
+@pytest.mark.parametrize(
+    ("japanese", "warned"), [({"jft_basic": True}, True), ({"jlpt": "N4"}, True), ({"jlpt": "N3"}, False)]
+)
+def test_ssw1_drivers_and_railway_staff_need_n3(field: str, japanese: dict[str, Any], warned: bool) -> None:
+    """Bus and taxi drivers and railway transport staff need JLPT N3, not JFT-Basic or N4 (checked 2026-12-04)."""
+    result = status("ssw1", job_offer_field=field, ssw_skills_tests=[field], **japanese)
+    assert ("pathways.reason.ssw1_japanese_some_jobs" in keys(result.reasons)) is warned
+    if warned:
+        params = dict(result.reasons)["pathways.reason.ssw1_japanese_some_jobs"]
+        assert params == {"level": "N3", "field": field}
+
+
+def test_ssw1_other_fields_keep_jft_basic_or_n4() -> None:
+    result = status("ssw1", job_offer_field="agriculture", **SSW_READY)
+    assert "pathways.reason.ssw1_japanese_some_jobs" not in keys(result.reasons)
+
+
 def test_ssw1_nursing_care_also_needs_the_care_japanese_test() -> None:
     base = {"job_offer_field": "nursing_care", "ssw_skills_tests": ["nursing_care"], "jft_basic": True}
     assert status("ssw1", **base).outcome == "nearly"
