@@ -209,7 +209,7 @@ def test_nqf_json_in_every_language(api: TestClient, language: str) -> None:
     body = api.get("/api/v1/nqf", params={"lang": language}).json()
     assert [level["level"] for level in body["levels"]] == list(range(1, 9))
     assert body["levels"][5]["isced"][0]["level"] == 6
-    assert {ref["id"] for ref in body["reference_frameworks"]} == {"aqf", "eqf", "vqf", "nepal_nqf", "pqf", "kkni"}
+    assert {ref["id"] for ref in body["reference_frameworks"]} == {"aqf", "eqf", "vqf", "nepal_nqf", "pqf", "kkni", "aqrf"}
     nepal = next(ref for ref in body["reference_frameworks"] if ref["id"] == "nepal_nqf")
     assert nepal["levels_verified"] is False
     assert body["notes"][0] == CATALOGS.gettext("nqf.prototype_notice", language)

@@ -97,11 +97,36 @@ def test_reference_frameworks_and_nepal_is_marked_unverified() -> None:
         "nepal_nqf": None,
         "pqf": 8,
         "kkni": 9,
+        "aqrf": 8,
     }
     assert refs["nepal_nqf"]["levels_verified"] is False
     assert all(cell["basis"] == "unverified" for cell in refs["nepal_nqf"]["map"].values())
     for ref in refs.values():
         assert set(ref["map"]) == set(range(1, 9)) and ref["sources"]
+
+
+def test_aqf_8_is_referenced_at_bachelor_level_like_the_comparability_data() -> None:
+    """AQF 8 (Bachelor Honours, Graduate Certificate/Diploma) was unmapped; comparability/AU.yml places the
+    Honours degree at bachelor level (JQF 6), so the referencing table must too (checked 2026-12-04)."""
+    aqf = next(ref for ref in framework_references()["frameworks"] if ref["id"] == "aqf")
+    mapped = {cell["level"] for cell in aqf["map"].values()}
+    assert any("8" in level.split("-") for level in mapped)
+    assert aqf["map"][6]["level"] == "7-8" and aqf["map"][7]["level"] == "9"
+    au = yaml.safe_load((REPO_ROOT / "knowledge_base" / "data" / "comparability" / "AU.yml").read_text(encoding="utf-8"))
+    honours = next(c for c in au["credentials"] if c["id"] == "au_bachelor_honours")
+    assert honours["jqf_level"] == 6 and "AQF level 8" in honours["notes"]
+
+
+def test_j_skip_two_domestic_workers_need_household_income_of_30_million() -> None:
+    rule = pathway_rules()["statuses"]["j_skip"]
+    assert rule["domestic_workers_max"] == 2 and rule["domestic_workers_min_household_income_jpy"] == 30_000_000
+
+
+def test_aqrf_has_eight_levels_all_judgement() -> None:
+    aqrf = next(ref for ref in framework_references()["frameworks"] if ref["id"] == "aqrf")
+    assert aqrf["levels"] == 8 and aqrf["levels_verified"] is True
+    assert [aqrf["map"][n]["level"] for n in range(1, 9)] == [str(n) for n in range(1, 9)]
+    assert {cell["basis"] for cell in aqrf["map"].values()} == {"judgement"}
 
 
 def test_every_rule_item_has_sources() -> None:
