@@ -112,7 +112,9 @@ def test_aqf_8_is_referenced_at_bachelor_level_like_the_comparability_data() -> 
     mapped = {cell["level"] for cell in aqf["map"].values()}
     assert any("8" in level.split("-") for level in mapped)
     assert aqf["map"][6]["level"] == "7-8" and aqf["map"][7]["level"] == "9"
-    au = yaml.safe_load((REPO_ROOT / "knowledge_base" / "data" / "comparability" / "AU.yml").read_text(encoding="utf-8"))
+    au = yaml.safe_load(
+        (REPO_ROOT / "knowledge_base" / "data" / "comparability" / "AU.yml").read_text(encoding="utf-8")
+    )
     honours = next(c for c in au["credentials"] if c["id"] == "au_bachelor_honours")
     assert honours["jqf_level"] == 6 and "AQF level 8" in honours["notes"]
 
