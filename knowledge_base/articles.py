@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from knowledge_base.freshness import check_dates
 from knowledge_base.language import LANGUAGES
 from knowledge_base.topics import TOPIC_IDS
 
@@ -45,6 +46,8 @@ class Article:
     translation_of: str | None
     sections: tuple[Section, ...]
     path: Path | None = None
+    as_of: str = ""  # the date the facts were checked (freshness.py)
+    review_due: str = ""  # the date they must be checked again
 
     @property
     def url(self) -> str:
@@ -95,7 +98,7 @@ def parse(text: str, path: Path | None = None) -> tuple[Article, list[str]]:
         raise ArticleError(f"{where}: no front matter between '---' lines")
     try:
         meta = yaml.safe_load(match.group(1))
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date YAML cannot build (2027-02-30)
         raise ArticleError(f"{where}: front matter is not valid YAML ({exc})") from exc
     if not isinstance(meta, dict):
         raise ArticleError(f"{where}: front matter is not a mapping")
@@ -117,6 +120,8 @@ def parse(text: str, path: Path | None = None) -> tuple[Article, list[str]]:
             reviewed = dt.date.fromisoformat(str(reviewed))
         except ValueError:
             problems.append(f"last_reviewed {reviewed!r} is not a date (YYYY-MM-DD)")
+    dates, date_problems = check_dates(meta)
+    problems += date_problems
     translation_of = meta.get("translation_of")
     if translation_of is not None and str(translation_of) not in LANGUAGES:
         problems.append(f"translation_of {translation_of!r} is not one of {', '.join(LANGUAGES)}")
@@ -136,6 +141,8 @@ def parse(text: str, path: Path | None = None) -> tuple[Article, list[str]]:
         translation_of=str(translation_of) if translation_of is not None else None,
         sections=sections,
         path=path,
+        as_of=dates["as_of"].isoformat() if "as_of" in dates else "",
+        review_due=dates["review_due"].isoformat() if "review_due" in dates else "",
     )
     return article, problems
 

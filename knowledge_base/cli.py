@@ -1,15 +1,16 @@
-"""`python -m knowledge_base {convert-model,validate,build,search,eval,calibrate,bench}`."""
+"""`python -m knowledge_base {convert-model,validate,stale,build,search,eval,calibrate,bench}`."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import os
 import sys
 from pathlib import Path
 
-from knowledge_base import articles
+from knowledge_base import articles, freshness
 from knowledge_base.index_builder import DEFAULT_INDEX_DIR
 from knowledge_base.model_convert import DEFAULT_MODEL_DIR
 
@@ -29,14 +30,38 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     report = articles.validate(Path(args.content))
-    for error in report.errors:
+    data_errors = freshness.validate_data(Path(args.data))
+    for error in [*report.errors, *data_errors]:
         print(f"error: {error}", file=sys.stderr)
     languages = {a.language for a in report.articles}
     if report.extra_topics:
         print(f"note: topics beyond the fixed list of issue 3: {', '.join(report.extra_topics)}")
     verdict = "ok" if report.ok else f"{len(report.errors)} problems"
     print(f"{len(report.articles)} articles in {len(languages)} languages: {verdict}")
-    return 0 if report.ok else 1
+    files = len(freshness.data_files(Path(args.data)))
+    print(f"{files} rule data files: {'ok' if not data_errors else f'{len(data_errors)} problems'}")
+    return 0 if report.ok and not data_errors else 1
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def cmd_stale(args: argparse.Namespace) -> int:
+    """What is past its review_due; always exits 0 (a report for editors, not a check that fails)."""
+    today: dt.date = args.today or dt.date.today()
+    dues = freshness.all_dues(Path(args.content), Path(args.data))
+    late = freshness.overdue(dues, today)
+    for due in late:
+        print(
+            f"{due.review_due.isoformat()}  {due.days_overdue(today):>4} days  {due.kind:7}  {due.name}"
+            f"  (checked {due.as_of.isoformat()})"
+        )
+    print(f"{len(late)} of {len(dues)} overdue on {today.isoformat()}")
+    return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -106,9 +131,16 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--force", action="store_true", help="convert even when the hashes match")
     c.set_defaults(func=cmd_convert)
 
-    v = sub.add_parser("validate", help="check every article's front matter and the topic list")
+    v = sub.add_parser("validate", help="check every article's front matter, the topic list and the rule files' dates")
     v.add_argument("--content", default=str(articles.CONTENT_DIR))
+    v.add_argument("--data", default=str(freshness.DATA_DIR), help="folder of rule data files (*.yml)")
     v.set_defaults(func=cmd_validate)
+
+    st = sub.add_parser("stale", help="list articles and rule files past their review_due (exits 0)")
+    st.add_argument("--today", type=_iso_date, default=None, help="YYYY-MM-DD (default: today)")
+    st.add_argument("--content", default=str(articles.CONTENT_DIR))
+    st.add_argument("--data", default=str(freshness.DATA_DIR))
+    st.set_defaults(func=cmd_stale)
 
     b = sub.add_parser("build", help="build the index (only when content or model changed)")
     b.add_argument("--index", default=str(DEFAULT_INDEX_DIR))

@@ -322,10 +322,16 @@ def pathway_edu_level(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outc
     found = text if text in levels else parse.keyword(text, {lvl: (lvl, *words.LEVEL.get(lvl, ())) for lvl in levels})
     if found not in levels:
         return bad(ctx, slot, "flow.error.choice")
-    # Titles only Japanese schools award (専門士, 高専): the country is Japan, and so is the graduation.
+    # Titles only Japanese schools award (専門士, 高度専門士, 高専): the country is Japan, and the highest
+    # education is not a degree from a Japanese university or graduate school (HSP's +10 bonus).
     if pathway_rules()["education_levels"][found].get("japan_only"):
-        return ok(slot, found, pathway_edu_country="JP", pathway_jp_grad=True)
+        return ok(slot, found, pathway_edu_country="JP", pathway_jp_grad=False)
     return ok(slot, found)
+
+
+def _japanese_university_level(level_id: str) -> bool:
+    """A highest education completed in Japan at this level is a Japanese university degree."""
+    return level_id in pathway_rules()["statuses"]["hsp"]["japanese_university_levels"]
 
 
 def pathway_edu_country(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
@@ -335,7 +341,10 @@ def pathway_edu_country(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Ou
     level_id = str(slots.get("pathway_edu_level"))
     if pathway_rules()["education_levels"].get(level_id, {}).get("japan_only") and code != "JP":
         return bad(ctx, slot, "flow.error.japan_only_level", level=ctx.t(f"pathways.education.{level_id}"))
-    return ok(slot, code, pathway_jp_grad=True) if code == "JP" else ok(slot, code)
+    if code == "JP" and level_id in pathway_rules()["education_levels"]:
+        # Highest education in Japan: a university degree exactly when that level is one (not asked).
+        return ok(slot, code, pathway_jp_grad=_japanese_university_level(level_id))
+    return ok(slot, code)
 
 
 def _field(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:

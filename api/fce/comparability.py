@@ -8,6 +8,7 @@ are catalog keys (`fce.jp.<key>`) so they are translated like every other fixed 
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -97,6 +98,10 @@ class Country(_Strict):
     credentials: tuple[Credential, ...] = Field(min_length=1)
     # Stages a country has no credential for, each with the reason (e.g. no separate doctorate).
     not_covered: dict[Stage, str] = Field(default_factory=dict)
+    # When the file's facts were checked and must be checked again (knowledge_base/freshness.py
+    # requires both in every rule file; optional here so a test can build a country without them).
+    as_of: date | None = None
+    review_due: date | None = None
 
     @model_validator(mode="after")
     def covers_required_stages(self) -> Country:

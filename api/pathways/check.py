@@ -143,6 +143,10 @@ def ssw1(p: ProfileRequest, rule: dict[str, Any], today: date) -> StatusResult:
         result.reasons.append(("pathways.reason.ssw1_japanese", {}))
     else:
         missing.append(("pathways.missing.ssw1_japanese", {}))
+    # Some jobs of a field need more than the field's usual level (bus and taxi drivers, railway staff).
+    higher = _fields()[target].get("ssw1_jlpt_some_jobs")
+    if higher and not _jlpt_at_least(p, higher):
+        result.reasons.append(("pathways.reason.ssw1_japanese_some_jobs", {"level": higher, "field": target}))
     if target == "nursing_care" and not p.nursing_care_japanese_test:
         missing.append(("pathways.missing.nursing_care_japanese_test", {}))
     if p.job_offer_field is None:
@@ -237,8 +241,19 @@ def _hsp_japanese(p: ProfileRequest) -> Literal["N1", "N2"] | None:
     return None
 
 
+def _japanese_university_degree(p: ProfileRequest, rule: dict[str, Any]) -> bool:
+    """The +10 bonus needs a degree from a Japanese university or graduate school: a Japanese
+    graduation at a level below a degree (専門士, 高度専門士, KOSEN, language school) does not count."""
+    return p.graduated_in_japan and p.education_level in rule["japanese_university_levels"]
+
+
 def hsp(p: ProfileRequest, rule: dict[str, Any], today: date) -> StatusResult:
     result = StatusResult("hsp", "no")
+    japanese_degree = _japanese_university_degree(p, rule)
+    if japanese_degree and p.education_level in rule["japanese_university_levels_uncertain"]:
+        result.uncertain = True
+    elif p.graduated_in_japan and not japanese_degree:
+        result.reasons.append(("pathways.reason.hsp_not_japanese_university", {}))
     offer = p.job_offer_field
     category: Literal["a", "b", "c"] = "b"
     if offer is not None and _fields()[offer].get("management"):
@@ -258,7 +273,7 @@ def hsp(p: ProfileRequest, rule: dict[str, Any], today: date) -> StatusResult:
         years_experience=years,
         annual_salary_jpy=p.job_offer_salary_jpy or 0,
         japanese=_hsp_japanese(p),
-        japanese_university_degree=p.graduated_in_japan,
+        japanese_university_degree=japanese_degree,
         top_university=p.top100_university,
         language=p.language,
     )
@@ -343,12 +358,16 @@ def nursing_care(p: ProfileRequest, rule: dict[str, Any], today: date) -> Status
 
 def designated_46(p: ProfileRequest, rule: dict[str, Any], today: date) -> StatusResult:
     result = StatusResult("designated_46", "no")
-    levels = [*rule["japan_levels"], *rule["japan_levels_uncertain"]]
-    if not p.graduated_in_japan or p.education_level not in levels:
+    # A Japanese university degree is what the graduated_in_japan flag says; a 高度専門士 is a Japanese
+    # title by itself (the level is only awarded in Japan), so it needs no flag.
+    university = p.graduated_in_japan and p.education_level in rule["japan_levels"]
+    certified_course = p.education_country == "JP" and p.education_level in rule["certified_course_levels"]
+    if not university and not certified_course:
         result.reasons.append(("pathways.reason.d46_needs_japanese_degree", {}))
         return result
-    result.uncertain = p.education_level in rule["japan_levels_uncertain"]
     result.reasons.append(("pathways.reason.d46_japanese_degree", {}))
+    if certified_course:
+        result.reasons.append(("pathways.reason.d46_certified_course", {}))
     if p.jlpt != rule["jlpt"] and (p.bjt_score or 0) < rule["bjt_min"]:
         result.missing.append(("pathways.missing.d46_japanese", {"score": rule["bjt_min"]}))
     if p.job_offer_field is None:

@@ -103,11 +103,13 @@ def test_education_offers_every_level_and_fields_come_from_the_rules(
         ("pathway_edu_level", "thạc sĩ", "master", {}),
         ("pathway_edu_level", "licenciatura", "bachelor", {}),
         ("pathway_edu_level", "स्नातकोत्तर", "master", {}),
-        # Titles only Japanese schools award: Japan, and a Japanese graduation, without asking.
-        ("pathway_edu_level", "専門士", "senmonshi", {"pathway_edu_country": "JP", "pathway_jp_grad": True}),
+        # Titles only Japanese schools award: Japan without asking, and no Japanese university degree
+        # (専門士 never earns HSP's +10 Japanese-university points).
+        ("pathway_edu_level", "専門士", "senmonshi", {"pathway_edu_country": "JP", "pathway_jp_grad": False}),
+        ("pathway_edu_level", "高度専門士", "koudo_senmonshi", {"pathway_edu_country": "JP", "pathway_jp_grad": False}),
         ("pathway_edu_country", "Việt Nam", "VN", {}),
         ("pathway_edu_country", "नेपाल", "NP", {}),
-        ("pathway_edu_country", "日本", "JP", {"pathway_jp_grad": True}),
+        ("pathway_edu_country", "日本", "JP", {}),  # the level is not known yet: the question is asked
         ("pathway_edu_field", "Công nghệ thông tin", "it", {}),
         ("pathway_edu_field", "介護", "nursing_care", {}),
         ("pathway_edu_field", "Engenharia", "engineering", {}),
@@ -143,6 +145,19 @@ def test_answers_are_normalised(
     result = check(flows, conversation_in("en"), slot, typed, slots={"pathway_age": 30})
     assert result["valid"] is True, result
     assert result["slots"] == {slot: value, **more}
+
+
+@pytest.mark.parametrize(
+    ("level", "university"),
+    [("bachelor", True), ("master", True), ("associate", True), ("upper_secondary", False), ("vocational", False)],
+)
+def test_highest_education_in_japan_is_a_university_degree_only_at_degree_levels(
+    flows: Flows, conversation_in: Callable[[str], str], level: str, university: bool
+) -> None:
+    """Studying in Japan below a degree (a language school after high school) earns no +10 bonus."""
+    result = check(flows, conversation_in("en"), "pathway_edu_country", "Japan", slots={"pathway_edu_level": level})
+    assert result["valid"] is True, result
+    assert result["slots"] == {"pathway_edu_country": "JP", "pathway_jp_grad": university}
 
 
 @pytest.mark.parametrize(

@@ -100,3 +100,17 @@ def test_file_name_must_match_country(tmp_path: Path) -> None:
     (tmp_path / "XX.yml").write_text((DATA_DIR / "VN.yml").read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(ValueError, match="file name"):
         ComparabilityData.load(tmp_path)
+
+
+def test_brazil_tecnologo_is_a_listed_undergraduate_degree() -> None:
+    """The tecnólogo is a full graduação degree giving access to a master's (MEC; checked 2026-12-04)."""
+    tecnologo = DATA.find("BR", "br_tecnologo")
+    assert tecnologo is not None and tecnologo.stage == "bachelor" and tecnologo.isced_level == 6
+    assert tecnologo.sources and any("mec.gov.br" in source for source in tecnologo.sources)
+    assert "mestrado" in tecnologo.notes
+
+
+def test_australian_aqf_8_awards_sit_at_bachelor_level() -> None:
+    for credential_id in ("au_bachelor_honours", "au_graduate_diploma"):
+        credential = DATA.find("AU", credential_id)
+        assert credential is not None and credential.jqf_level == 6 and "AQF level 8" in credential.notes

@@ -55,6 +55,8 @@ def article_text(topic: str, lang: str, **overrides: object) -> str:
         "summary": f'"{summary}"',
         "sources": "\n  - https://www.moj.go.jp/isa/",
         "last_reviewed": "2026-11-24",
+        "as_of": "2026-11-24",
+        "review_due": "2027-05-24",
         "review_status": "drafted",
         "related": f"[{', '.join(other)}]",
     }

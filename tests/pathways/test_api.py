@@ -172,7 +172,7 @@ def test_check_groups_statuses(api: TestClient) -> None:
     assert "engineer_humanities" in groups["fits"]
     assert sum(len(v) for v in groups.values()) == 10
     assert body["notes"][0] == CATALOGS.gettext("pathways.guidance_not_decision", "ne")
-    assert body["as_of"] == "2026-11-24"
+    assert body["as_of"] == "2026-12-04"  # pathways.yml: the rules were checked again on 4 December 2026
     first = body["fits"][0]
     assert first["topics"][0]["url"].startswith("/kb/ne/") and first["sources"]
 
@@ -209,7 +209,15 @@ def test_nqf_json_in_every_language(api: TestClient, language: str) -> None:
     body = api.get("/api/v1/nqf", params={"lang": language}).json()
     assert [level["level"] for level in body["levels"]] == list(range(1, 9))
     assert body["levels"][5]["isced"][0]["level"] == 6
-    assert {ref["id"] for ref in body["reference_frameworks"]} == {"aqf", "eqf", "vqf", "nepal_nqf", "pqf", "kkni"}
+    assert {ref["id"] for ref in body["reference_frameworks"]} == {
+        "aqf",
+        "eqf",
+        "vqf",
+        "nepal_nqf",
+        "pqf",
+        "kkni",
+        "aqrf",
+    }
     nepal = next(ref for ref in body["reference_frameworks"] if ref["id"] == "nepal_nqf")
     assert nepal["levels_verified"] is False
     assert body["notes"][0] == CATALOGS.gettext("nqf.prototype_notice", language)

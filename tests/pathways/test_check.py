@@ -125,6 +125,24 @@ def test_ssw1_japanese_is_jlpt_n4_or_jft_basic(jlpt: str | None, ok: bool) -> No
     assert (result.outcome == "fits") is ok
 
 
+@pytest.mark.parametrize("field", ["automobile_transportation", "railway"])
+@pytest.mark.parametrize(
+    ("japanese", "warned"), [({"jft_basic": True}, True), ({"jlpt": "N4"}, True), ({"jlpt": "N3"}, False)]
+)
+def test_ssw1_drivers_and_railway_staff_need_n3(field: str, japanese: dict[str, Any], warned: bool) -> None:
+    """Bus and taxi drivers and railway transport staff need JLPT N3, not JFT-Basic or N4 (checked 2026-12-04)."""
+    result = status("ssw1", job_offer_field=field, ssw_skills_tests=[field], **japanese)
+    assert ("pathways.reason.ssw1_japanese_some_jobs" in keys(result.reasons)) is warned
+    if warned:
+        params = dict(result.reasons)["pathways.reason.ssw1_japanese_some_jobs"]
+        assert params == {"level": "N3", "field": field}
+
+
+def test_ssw1_other_fields_keep_jft_basic_or_n4() -> None:
+    result = status("ssw1", job_offer_field="agriculture", **SSW_READY)
+    assert "pathways.reason.ssw1_japanese_some_jobs" not in keys(result.reasons)
+
+
 def test_ssw1_nursing_care_also_needs_the_care_japanese_test() -> None:
     base = {"job_offer_field": "nursing_care", "ssw_skills_tests": ["nursing_care"], "jft_basic": True}
     assert status("ssw1", **base).outcome == "nearly"
@@ -236,6 +254,43 @@ def test_hsp_senmonshi_is_not_a_degree_but_kosen_is() -> None:
     assert kosen.points.total - senmonshi.points.total == 10
 
 
+def _line(result: StatusResult, item: str) -> int | None:
+    assert result.points is not None
+    return next((line.points for line in result.points.lines if line.item == item), None)
+
+
+@pytest.mark.parametrize(
+    ("level", "country"),
+    [("senmonshi", "JP"), ("koudo_senmonshi", "JP"), ("kosen", "JP"), ("upper_secondary", "VN"), ("vocational", "VN")],
+)
+def test_hsp_japanese_university_bonus_needs_a_university_degree(level: str, country: str) -> None:
+    """専門士, 高度専門士, KOSEN and a language school after a foreign diploma are graduations in Japan,
+    not degrees from a Japanese university: no +10, and their N2 keeps its 10 points (checked 2026-12-04)."""
+    result = status(
+        "hsp",
+        education_level=level,
+        education_country=country,
+        graduated_in_japan=True,
+        jlpt="N2",
+        experience_field=None,
+    )
+    assert _line(result, "japanese_university") is None
+    assert _line(result, "japanese") == 10
+    assert "pathways.reason.hsp_not_japanese_university" in keys(result.reasons)
+
+
+@pytest.mark.parametrize("level", ["bachelor", "master", "doctorate"])
+def test_hsp_japanese_university_degree_gets_the_bonus_and_replaces_n2(level: str) -> None:
+    result = status("hsp", education_level=level, education_country="JP", graduated_in_japan=True, jlpt="N2")
+    assert _line(result, "japanese_university") == 10 and _line(result, "japanese") == 0
+    assert result.uncertain is False and "pathways.reason.hsp_not_japanese_university" not in keys(result.reasons)
+
+
+def test_hsp_junior_college_bonus_is_marked_uncertain() -> None:
+    result = status("hsp", education_level="associate", education_country="JP", graduated_in_japan=True)
+    assert _line(result, "japanese_university") == 10 and result.uncertain is True
+
+
 def test_hsp_management_offer_counts_management_experience() -> None:
     """A management offer is scored as (i)(c): master's 20 + 10 years of management 25 + ¥20M 30 = 75."""
     result = status(
@@ -319,6 +374,18 @@ def test_designated_46_needs_japanese_degree_and_n1_or_bjt_480() -> None:
 def test_designated_46_excludes_junior_college_only() -> None:
     result = status("designated_46", education_level="associate", graduated_in_japan=True, jlpt="N1")
     assert result.outcome == "no"
+
+
+def test_designated_46_advanced_diploma_is_confirmed_by_notice_51() -> None:
+    """MOJ Notice No. 51 (29 Feb 2024): a 高度専門士 from a MEXT-certified course counts; no ⚠ any more,
+    and the title is Japanese by itself (no university-degree flag needed)."""
+    result = status(
+        "designated_46", education_level="koudo_senmonshi", education_country="JP", jlpt="N1", job_offer_field="it"
+    )
+    assert result.outcome == "fits" and result.uncertain is False
+    assert "pathways.reason.d46_certified_course" in keys(result.reasons)
+    senmonshi = status("designated_46", education_level="senmonshi", education_country="JP", jlpt="N1")
+    assert senmonshi.outcome == "no"
 
 
 def test_every_status_is_checked_once_with_topics_and_sources() -> None:

@@ -97,11 +97,38 @@ def test_reference_frameworks_and_nepal_is_marked_unverified() -> None:
         "nepal_nqf": None,
         "pqf": 8,
         "kkni": 9,
+        "aqrf": 8,
     }
     assert refs["nepal_nqf"]["levels_verified"] is False
     assert all(cell["basis"] == "unverified" for cell in refs["nepal_nqf"]["map"].values())
     for ref in refs.values():
         assert set(ref["map"]) == set(range(1, 9)) and ref["sources"]
+
+
+def test_aqf_8_is_referenced_at_bachelor_level_like_the_comparability_data() -> None:
+    """AQF 8 (Bachelor Honours, Graduate Certificate/Diploma) was unmapped; comparability/AU.yml places the
+    Honours degree at bachelor level (JQF 6), so the referencing table must too (checked 2026-12-04)."""
+    aqf = next(ref for ref in framework_references()["frameworks"] if ref["id"] == "aqf")
+    mapped = {cell["level"] for cell in aqf["map"].values()}
+    assert any("8" in level.split("-") for level in mapped)
+    assert aqf["map"][6]["level"] == "7-8" and aqf["map"][7]["level"] == "9"
+    au = yaml.safe_load(
+        (REPO_ROOT / "knowledge_base" / "data" / "comparability" / "AU.yml").read_text(encoding="utf-8")
+    )
+    honours = next(c for c in au["credentials"] if c["id"] == "au_bachelor_honours")
+    assert honours["jqf_level"] == 6 and "AQF level 8" in honours["notes"]
+
+
+def test_j_skip_two_domestic_workers_need_household_income_of_30_million() -> None:
+    rule = pathway_rules()["statuses"]["j_skip"]
+    assert rule["domestic_workers_max"] == 2 and rule["domestic_workers_min_household_income_jpy"] == 30_000_000
+
+
+def test_aqrf_has_eight_levels_all_judgement() -> None:
+    aqrf = next(ref for ref in framework_references()["frameworks"] if ref["id"] == "aqrf")
+    assert aqrf["levels"] == 8 and aqrf["levels_verified"] is True
+    assert [aqrf["map"][n]["level"] for n in range(1, 9)] == [str(n) for n in range(1, 9)]
+    assert {cell["basis"] for cell in aqrf["map"].values()} == {"judgement"}
 
 
 def test_every_rule_item_has_sources() -> None:
@@ -146,7 +173,7 @@ def test_hsp_values_by_category_cover_each_category() -> None:
 
 
 def test_uncertain_facts_are_marked_uncertain_in_the_data() -> None:
-    """FACTS ⚠: SSW (ii) status of the 2024 fields; the 2026 SSW fields; KOSEN/高度専門士 as equivalents."""
+    """FACTS ⚠: SSW (ii) status of the 2024 fields; the 2026 SSW fields; KOSEN as an equivalent; junior colleges."""
     fields = pathway_rules()["fields"]
     for name in ("automobile_transportation", "railway", "forestry", "wood_industry"):
         assert fields[name]["ssw2"] is False and fields[name]["ssw2_uncertain"] is True
@@ -154,7 +181,17 @@ def test_uncertain_facts_are_marked_uncertain_in_the_data() -> None:
         assert fields[name]["ssw1"] == "planned"
     statuses = pathway_rules()["statuses"]
     assert statuses["engineer_humanities"]["equivalent_levels_uncertain"] == ["kosen"]
-    assert statuses["designated_46"]["japan_levels_uncertain"] == ["koudo_senmonshi"]
+    # Whether a junior college counts for HSP's +10 Japanese-university bonus is not confirmed.
+    assert statuses["hsp"]["japanese_university_levels_uncertain"] == ["associate"]
+
+
+def test_designated_46_groups_of_notice_51_are_confirmed_not_uncertain() -> None:
+    """MOJ Notice No. 51 (29 Feb 2024) added MEXT-certified 高度専門士 courses: no longer ⚠ (checked 2026-12-04)."""
+    rule = pathway_rules()["statuses"]["designated_46"]
+    assert "japan_levels_uncertain" not in rule
+    assert rule["certified_course_levels"] == ["koudo_senmonshi"]
+    assert "associate" not in rule["japan_levels"]  # 本邦の大学（短期大学を除く）
+    assert "https://www.moj.go.jp/isa/content/001413897.pdf" in rule["sources"]
 
 
 def _topic_ids() -> set[str]:
