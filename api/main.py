@@ -42,6 +42,7 @@ from api.guidance import GuidanceService
 from api.i18n import load_catalogs
 from api.knowledge import KnowledgeBase
 from api.pathways import router as pathways_router
+from api.records import router as records_router
 from api.rasa_client import RasaClient
 from api.responses import ResponseTemplates
 from knowledge_base.language import LANGUAGES
@@ -130,6 +131,7 @@ def create_app(
     app.include_router(internal.router)
     app.include_router(pathways_router.router)
     app.include_router(fce_router.router)
+    app.include_router(records_router.router)
     app.include_router(chat_flows_router.router)
     app.include_router(auth_router.router)
     app.include_router(advisors_router.router)

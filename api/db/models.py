@@ -117,3 +117,4 @@ class Answer(Base):
 from api.advisors import models as _advisor_models  # noqa: E402,F401
 from api.channels import models as _channel_models  # noqa: E402,F401
 from api.fce import models as _fce_models  # noqa: E402,F401
+from api.records import models as _records_models  # noqa: E402,F401

@@ -16,6 +16,7 @@ from api.fce.evaluations import EvaluationService
 from api.fce.notify import Notifier
 from api.fce.service import CaseService
 from api.i18n import Catalogs
+from api.records.hooks import statement_seals
 from knowledge_base.language import LANGUAGES
 
 _LOCK = threading.Lock()
@@ -42,9 +43,11 @@ def get_fce(request: Request, db: Annotated[Database, Depends(get_db)]) -> Fce:
 
 
 def get_evaluations(
-    fce: Annotated[Fce, Depends(get_fce)], catalogs: Annotated[Catalogs, Depends(get_catalogs)]
+    request: Request, fce: Annotated[Fce, Depends(get_fce)], catalogs: Annotated[Catalogs, Depends(get_catalogs)]
 ) -> EvaluationService:
-    return EvaluationService(fce.cases, fce.data, catalogs, fce.settings.font_dirs)
+    # Verifiable records: the statement carries its signed credentials (QR + attachment).
+    seals = statement_seals(request.app)
+    return EvaluationService(fce.cases, fce.data, catalogs, fce.settings.font_dirs, seals=seals)
 
 
 def get_notifier(request: Request, catalogs: Annotated[Catalogs, Depends(get_catalogs)]) -> Notifier:

@@ -7,8 +7,8 @@ CaseService.transition, which the internal endpoint shares, so the workflow rule
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -72,8 +72,15 @@ def evaluation_dict(evaluation: FceEvaluation, position: int) -> dict[str, Any]:
 
 class EvaluationService:
     def __init__(
-        self, cases: CaseService, data: ComparabilityData, catalogs: Catalogs, font_dirs: Sequence[Path]
+        self,
+        cases: CaseService,
+        data: ComparabilityData,
+        catalogs: Catalogs,
+        font_dirs: Sequence[Path],
+        seals: Callable[[int], tuple[Any, ...]] | None = None,
     ) -> None:
+        # seals(case_id): the signed credentials the statement carries (api.records.hooks).
+        self.seals = seals
         self.cases = cases
         self.db = cases.db
         self.data = data
@@ -201,6 +208,8 @@ class EvaluationService:
                 return IssuedStatement(case.reference, stored.pdf, stored.sha256)
             content = self._content(case)
             case_key, evaluated_at = case.id, case.evaluated_at
+        if self.seals is not None:
+            content = replace(content, seals=self.seals(case_key))
         # Rendered outside any transaction: font loading and shaping take a few hundred milliseconds.
         pdf = statement_pdf.render(content, self.catalogs, self.font_dirs)
         digest = hashlib.sha256(pdf).hexdigest()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Query, status
+from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Query, Request, status
 from fastapi.responses import FileResponse, Response
 
 from api.advisors.models import Role, User
@@ -25,6 +25,7 @@ from api.fce.schemas import TransitionRequest
 from api.fce.service import CaseNotFound, case_summary
 from api.fce.statement import UncoveredText
 from api.fce.workflow import EvaluationMissing, IllegalTransition, ReasonRequired, Status
+from api.records.hooks import issue_after_evaluation
 
 evaluator = require_roles(Role.EVALUATOR.value, Role.ADMIN.value)
 Evaluator = Annotated[User, Depends(evaluator)]
@@ -109,6 +110,7 @@ def change_status(
 @router.post("/cases/{reference}/transitions")
 def transition(
     reference: str,
+    request: Request,
     body: EvaluatorTransition,
     user: Evaluator,
     fce: FceDep,
@@ -116,7 +118,10 @@ def transition(
     notifier: NotifierDep,
     background: BackgroundTasks,
 ) -> dict[str, Any]:
-    return change_status(fce, evaluations, notifier, background, user, reference, body)
+    detail = change_status(fce, evaluations, notifier, background, user, reference, body)
+    if body.to is Status.EVALUATED:
+        issue_after_evaluation(request.app, reference)  # verifiable records: sign the credential now
+    return detail
 
 
 @router.post("/cases/{reference}/request-documents")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Query, status
+from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Query, Request, status
 from fastapi.responses import FileResponse, JSONResponse
 
 from api.deps import internal_caller
@@ -16,6 +16,7 @@ from api.fce.notify import follow_up
 from api.fce.schemas import ChatApplication, TransitionRequest
 from api.fce.service import CaseNotFound, IdempotencyConflict, case_summary
 from api.fce.workflow import EvaluationMissing, IllegalTransition, ReasonRequired, Status
+from api.records.hooks import issue_after_evaluation
 
 router = APIRouter(prefix="/internal/v1/fce", dependencies=[Depends(internal_caller)], tags=["fce-internal"])
 
@@ -73,6 +74,7 @@ def case_detail(reference: str, fce: FceDep) -> dict[str, Any]:
 @router.post("/cases/{reference}/transitions")
 def transition(
     reference: str,
+    request: Request,
     body: TransitionRequest,
     fce: FceDep,
     evaluations: EvaluationsDep,
@@ -89,6 +91,8 @@ def transition(
         raise field_error(["body", "close_reason" if body.close_reason is None else "reason"], str(error)) from None
     # After the response, so after the commit; never able to fail the change.
     background.add_task(follow_up, notice, notifier, lambda reference: evaluations.statement(reference))
+    if body.to is Status.EVALUATED:
+        issue_after_evaluation(request.app, reference)  # verifiable records: sign the credential now
     return detail
 
 

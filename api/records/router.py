@@ -1,0 +1,10 @@
+"""All records routes, for api.main to include once."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.records import routes
+
+router = APIRouter()
+router.include_router(routes.router)
