@@ -25,7 +25,7 @@ class RecordsSettings(BaseSettings):
     # A status list credential is valid this long after it is served; verifiers cache it that long at most.
     status_list_ttl_seconds: int = Field(default=3600, ge=60)
     # How long a verifier keeps a fetched status list (never longer than the list's own validUntil).
-    status_cache_seconds: int = Field(default=300, ge=0)
+    status_cache_seconds: int = Field(default=60, ge=0)
     max_token_bytes: int = Field(default=64 * 1024, ge=1024)
     max_pdf_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     verify_limit: int = Field(default=120, ge=1)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.records import routes
+from api.records import pages, routes
 
 router = APIRouter()
 router.include_router(routes.router)
+router.include_router(pages.router)

@@ -117,9 +117,12 @@ def evaluator_status(
     body: StatusChange,
     user: Evaluator,
     records: RecordsDep,
+    verifier: VerifierDep,
 ) -> dict[str, Any]:
     try:
         changed = records.change_status(user.id, reference, action, body.reason.strip())
+        # This worker's verifier sees the change at once; others within RECORDS_STATUS_CACHE_SECONDS.
+        verifier.cache.clear()
     except CaseUnknown:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="case not found") from None
     except NotEvaluated:
