@@ -42,8 +42,8 @@ from api.guidance import GuidanceService
 from api.i18n import load_catalogs
 from api.knowledge import KnowledgeBase
 from api.pathways import router as pathways_router
-from api.records import router as records_router
 from api.rasa_client import RasaClient
+from api.records import router as records_router
 from api.responses import ResponseTemplates
 from knowledge_base.language import LANGUAGES
 

@@ -13,6 +13,7 @@ from api.advisors.console import _language, _render, _user
 from api.advisors.models import Role, User
 from api.fce.comparability import JAPAN_QUALIFICATIONS
 from api.fce.countries import country_name
+from api.records.hooks import console_credentials
 from api.fce.deps import CatalogsDep, EvaluationsDep, FceDep, field_error
 from api.fce.evaluator_api import case_list
 from api.fce.service import CaseNotFound
@@ -112,5 +113,8 @@ def case_page(
         # Buttons for plain steps; documents_requested and closed have their own forms (message, reason).
         "steps": [s for s in case["allowed"] if s not in (Status.DOCUMENTS_REQUESTED, Status.CLOSED)],
         "api": f"/api/v1/evaluator/cases/{case['reference']}",
+        # Verifiable records: the signed credential's status and its revoke/suspend form.
+        "records": console_credentials(request.app, case["reference"]),
+        "rt": lambda key: catalogs.gettext(key, language),
     }
     return _render(request, "case.html", language, context)

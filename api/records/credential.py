@@ -97,7 +97,7 @@ def build(
     issuer = {"id": did, "type": ["Profile"], "name": ja["issuer_name"], "url": base_url.rstrip("/") + "/"}
     valid_from = iso(finding.evaluated_at)
     achievement = {
-        "id": f"{base_url.rstrip('/')}/api/v1/records/achievements/{finding.japan_equivalent}-isced{finding.isced_level}",
+        "id": f"urn:kakehashi:achievement:{finding.japan_equivalent}:isced{finding.isced_level}",
         "type": ["Achievement"],
         "name": ja["achievement_name"],
         "description": ja["description"],

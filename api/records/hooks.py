@@ -43,6 +43,15 @@ def issue_after_evaluation(app: Any, reference: str) -> None:
         log.error("records: credential not issued for an evaluated case: %s", type(error).__name__)
 
 
+def console_credentials(app: Any, reference: str) -> list[dict[str, Any]]:
+    """The case's issued credentials with their status, for the evaluator's case page."""
+    try:
+        return records_for(app).status_of_case(reference)
+    except Exception:  # noqa: BLE001 - the case page must render whatever records' state
+        log.exception("records: credential status unavailable on the case page")
+        return []
+
+
 def statement_seals(app: Any) -> Callable[[int], tuple[Seal, ...]]:
     def seals(case_id: int) -> tuple[Seal, ...]:
         try:

@@ -63,7 +63,9 @@ class Issued:
 
 
 def _issued(row: RecordCredential) -> Issued:
-    return Issued(row.position, row.verify_id, row.token, row.jti, row.revoked_at is not None, row.suspended, row.payload)
+    return Issued(
+        row.position, row.verify_id, row.token, row.jti, row.revoked_at is not None, row.suspended, row.payload
+    )
 
 
 def utcnow() -> datetime:

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from joserfc.errors import JoseError
 from joserfc.jwk import OKPKey
 
 from api.core import redact
@@ -78,7 +79,7 @@ def _parse(raw: Any, source: str) -> list[IssuerKey]:
             raise KeyError_(f"{source}: key {index} has status {status!r}; use one of {', '.join(STATUSES)}")
         try:
             key = OKPKey.import_key(jwk)
-        except Exception as error:  # joserfc raises several types for malformed key material
+        except (JoseError, ValueError, TypeError, KeyError) as error:
             raise KeyError_(f"{source}: key {index} is not a valid Ed25519 JWK ({type(error).__name__})") from None
         private = key if key.is_private and status != "revoked" else None
         if private is not None:

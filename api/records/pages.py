@@ -55,7 +55,12 @@ def claims_view(credential: dict[str, Any], language: str, catalogs: Catalogs) -
         ("applicant", str(holder) if holder else hidden),
         ("credential", named(found.get("names"))),
         ("institution", str(found.get("institution") or hidden)),
-        ("country", " / ".join(dict.fromkeys([country_name(country, "ja"), country_name(country, language)])) if country else hidden),
+        (
+            "country",
+            " / ".join(dict.fromkeys([country_name(country, "ja"), country_name(country, language)]))
+            if country
+            else hidden,
+        ),
         ("years", years or hidden),
         ("comparable", named(comparable.get("names"))),
         ("levels", f"ISCED {evaluation.get('iscedLevel')} / JQF {evaluation.get('jqfLevel')}"),
@@ -113,14 +118,18 @@ def verify_form(request: Request, catalogs: CatalogsDep) -> Response:
 
 
 @router.post("/verify", response_class=HTMLResponse)
-async def verify_submit(request: Request, records: RecordsDep, verifier: VerifierDep, catalogs: CatalogsDep) -> Response:
+async def verify_submit(
+    request: Request, records: RecordsDep, verifier: VerifierDep, catalogs: CatalogsDep
+) -> Response:
     language = request_language(request, request.query_params.get("lang"))
     try:
         await run_in_threadpool(routes.rate_limit, records, catalogs, request)
         token = await page_token(request, records)
     except HTTPException as error:
         detail = error.detail if isinstance(error.detail, str) else str(error.detail[0].get("msg", ""))
-        return render(request, catalogs, language, error=t_error(catalogs, language, detail), status_code=error.status_code)
+        return render(
+            request, catalogs, language, error=t_error(catalogs, language, detail), status_code=error.status_code
+        )
     outcome = await run_in_threadpool(routes.check, verifier, token)
     return render(request, catalogs, language, outcome=outcome)
 
@@ -170,5 +179,7 @@ def verify_id_page(
     routes.rate_limit(records, catalogs, request)
     issued = records.by_verify_id(verify_id)
     if issued is None:
-        return render(request, catalogs, language, error=catalogs.gettext("records.verify.not_found", language), status_code=404)
+        return render(
+            request, catalogs, language, error=catalogs.gettext("records.verify.not_found", language), status_code=404
+        )
     return render(request, catalogs, language, outcome=routes.check(verifier, issued.token))

@@ -72,7 +72,9 @@ def issue_or_explain(records: RecordsService, catalogs: Catalogs, language: str,
     try:
         issued = records.issue(**case)
     except NotEvaluated:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=catalogs.gettext("records.api.not_ready", language)) from None
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, detail=catalogs.gettext("records.api.not_ready", language)
+        ) from None
     except NoIssuerKey as error:
         log.error("records: %s", error)
         detail = catalogs.gettext("records.api.unavailable", language)
@@ -139,7 +141,9 @@ def rate_limit(records: RecordsService, catalogs: Catalogs, request: Request) ->
     s = records.settings
     try:
         with records.db.session() as session:
-            guards.take(session, f"verify:{client_ip(request)}", s.verify_limit, s.verify_window_seconds, records.clock())
+            guards.take(
+                session, f"verify:{client_ip(request)}", s.verify_limit, s.verify_window_seconds, records.clock()
+            )
     except guards.Limited as error:
         text = catalogs.gettext("records.api.rate_limited", request_language(request), seconds=error.retry_after)
         raise HTTPException(
@@ -220,7 +224,7 @@ async def token_from_request(request: Request, records: RecordsService) -> str:
     if kind == "application/json":
         raw = await read_capped(request, s.max_token_bytes + 1024, ["body", "credential"])
         if not raw.strip():
-            raise field_error(["body"], "empty body; send {\"credential\": \"<jwt>\"}", "missing")
+            raise field_error(["body"], 'empty body; send {"credential": "<jwt>"}', "missing")
         return token_from_json(raw, s.max_token_bytes, ["body"])
     if kind == "multipart/form-data":
         declared = request.headers.get("content-length", "")

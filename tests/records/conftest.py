@@ -39,9 +39,7 @@ def key_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def records(client: TestClient, fce: Any, key_dir: Path) -> RecordsService:  # noqa: F811
     app: Any = client.app
-    service = RecordsService(
-        app.state.db, RecordsSettings(key_dir=key_dir), app.state.catalogs, fce.data, BASE
-    )
+    service = RecordsService(app.state.db, RecordsSettings(key_dir=key_dir), app.state.catalogs, fce.data, BASE)
     app.state.records = service
     return service
 

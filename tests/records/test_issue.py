@@ -128,7 +128,10 @@ def test_evaluator_revokes_suspends_and_is_audited(
     assert got.status_code == 200 and got.json()["credential"] == case["credential"]
     assert got.json()["status"][0]["status"] == "active"
     assert client.post(f"{base}/suspend", json={"reason": ""}, headers=evaluator["headers"]).status_code == 422
-    assert client.post(f"{base}/suspend", json={"reason": "documents queried"}, headers=advisor["headers"]).status_code == 403
+    assert (
+        client.post(f"{base}/suspend", json={"reason": "documents queried"}, headers=advisor["headers"]).status_code
+        == 403
+    )
     suspended = client.post(f"{base}/suspend", json={"reason": "documents queried"}, headers=evaluator["headers"])
     assert suspended.json()["credentials"][0]["status"] == "suspended"
     lifted = client.post(f"{base}/unsuspend", json={"reason": "documents confirmed"}, headers=evaluator["headers"])
@@ -140,7 +143,11 @@ def test_evaluator_revokes_suspends_and_is_audited(
     from api.advisors.models import AuditEntry
 
     with records.db.session() as session:
-        actions = list(session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("records.%")).order_by(AuditEntry.id)))
+        actions = list(
+            session.scalars(
+                select(AuditEntry.action).where(AuditEntry.action.like("records.%")).order_by(AuditEntry.id)
+            )
+        )
     assert actions == ["records.suspend", "records.unsuspend", "records.revoke"]
 
 
@@ -148,9 +155,32 @@ def test_evaluator_status_on_unknown_or_unissued_case(
     client: TestClient, evaluator: dict[str, Any], records: RecordsService
 ) -> None:
     headers = evaluator["headers"]
-    assert client.post("/api/v1/evaluator/cases/FCE-2026-999999/credential/revoke", json={"reason": "xyz"}, headers=headers).status_code == 404
+    assert (
+        client.post(
+            "/api/v1/evaluator/cases/FCE-2026-999999/credential/revoke", json={"reason": "xyz"}, headers=headers
+        ).status_code
+        == 404
+    )
     case = create(client)
     to_evaluation(client, evaluator, case["reference"])
     url = f"/api/v1/evaluator/cases/{case['reference']}/credential"
     assert client.post(f"{url}/revoke", json={"reason": "xyz"}, headers=headers).status_code == 409
     assert client.get(url, headers=headers).status_code == 409
+
+
+def test_console_case_page_shows_the_credential_and_its_status(
+    client: TestClient, evaluator: dict[str, Any], records: RecordsService
+) -> None:
+    case = issued_case(client, evaluator)
+    client.cookies.set("kk_session", evaluator["token"])
+    page = client.get(f"/console/cases/{case['reference']}?lang=ja")
+    assert page.status_code == 200, page.text[:300]
+    assert 'data-testid="credential-status" data-status="active"' in page.text
+    assert "署名付きクレデンシャル" in page.text and 'value="revoke"' in page.text
+    client.post(
+        f"/api/v1/evaluator/cases/{case['reference']}/credential/revoke",
+        json={"reason": "forged transcript"},
+        headers=evaluator["headers"],
+    )
+    page = client.get(f"/console/cases/{case['reference']}?lang=en")
+    assert 'data-status="revoked"' in page.text and 'data-testid="credential-form"' not in page.text

@@ -10,7 +10,6 @@ import time
 from typing import Any
 
 from fastapi.testclient import TestClient
-from joserfc.jwk import OKPKey
 
 from api.records import jose, keys, status_list
 from api.records.issuing import RecordsService
@@ -37,7 +36,9 @@ def test_valid_credential_passes_every_check_in_order(
     case = issued_case(client, evaluator)
     body = verify(client, case["credential"])
     assert body["result"] == "valid"
-    assert names(body) == [(name, "passed") for name in ("parseable", "algorithm", "key", "issuer", "signature", "validity", "status")]
+    assert names(body) == [
+        (name, "passed") for name in ("parseable", "algorithm", "key", "issuer", "signature", "validity", "status")
+    ]
     assert body["credential"]["credentialSubject"]["evaluation"]["reference"] == case["reference"]
 
 
@@ -80,7 +81,9 @@ def test_alg_none_and_hs256_with_the_public_key_are_refused(
         assert body["result"] == "tampered" and names(body)[1] == ("algorithm", "failed") and "credential" not in body
 
 
-def test_kid_of_another_did_and_unknown_key(client: TestClient, evaluator: dict[str, Any], records: RecordsService) -> None:
+def test_kid_of_another_did_and_unknown_key(
+    client: TestClient, evaluator: dict[str, Any], records: RecordsService
+) -> None:
     token = issued_case(client, evaluator)["credential"]
     _header, payload = jose.parse(token)
     attacker = keys.new_key()
@@ -99,7 +102,9 @@ def test_iss_must_match_issuer(client: TestClient, evaluator: dict[str, Any], re
     _header, payload = jose.parse(token)
     ring = records.ring()
     assert ring.signing.private is not None
-    mismatched = jose.sign(payload | {"iss": "did:web:elsewhere"}, ring.signing.private, f"{records.did}#{ring.signing.kid}")
+    mismatched = jose.sign(
+        payload | {"iss": "did:web:elsewhere"}, ring.signing.private, f"{records.did}#{ring.signing.kid}"
+    )
     body = verify(client, mismatched)
     assert body["result"] == "tampered" and ("issuer", "failed") in names(body)
 
@@ -193,7 +198,14 @@ def test_expired_unsigned_or_missing_status_list_is_status_unknown(
 
     outcome = _verifier_with_list(records, down).verify(token)
     assert outcome.result == "status_unknown" and outcome.checks[-1]["status"] == "failed"
-    wrong_purpose = listed(credentialSubject={"id": "x", "type": "BitstringStatusList", "statusPurpose": "revocation", "encodedList": status_list.encode(131072, [])})
+    wrong_purpose = listed(
+        credentialSubject={
+            "id": "x",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": status_list.encode(131072, []),
+        }
+    )
 
     def swapped(url: str) -> str:
         return str(wrong_purpose(url.replace("suspension", "revocation")))
@@ -203,7 +215,10 @@ def test_expired_unsigned_or_missing_status_list_is_status_unknown(
 
 def test_requests_that_are_not_credentials_are_4xx(client: TestClient, records: RecordsService) -> None:
     assert client.post("/api/v1/verify", content=b"", headers={"Content-Type": "application/json"}).status_code == 422
-    assert client.post("/api/v1/verify", content=b"{not json", headers={"Content-Type": "application/json"}).status_code == 422
+    assert (
+        client.post("/api/v1/verify", content=b"{not json", headers={"Content-Type": "application/json"}).status_code
+        == 422
+    )
     missing = client.post("/api/v1/verify", json={"token": "x"})
     assert missing.status_code == 422 and missing.json()["detail"][0]["loc"] == ["body", "credential"]
     assert client.post("/api/v1/verify", json={"credential": ""}).status_code == 422
@@ -215,7 +230,12 @@ def test_requests_that_are_not_credentials_are_4xx(client: TestClient, records: 
     assert big_file.status_code == 413
     no_attachment = client.post("/api/v1/verify", files={"file": ("s.pdf", _plain_pdf(), "application/pdf")})
     assert no_attachment.status_code == 422 and no_attachment.json()["detail"][0]["loc"] == ["body", "file"]
-    assert client.post("/api/v1/verify", files={"file": ("x.bin", b"\x00\xff" * 10, "application/octet-stream")}).status_code == 415
+    assert (
+        client.post(
+            "/api/v1/verify", files={"file": ("x.bin", b"\x00\xff" * 10, "application/octet-stream")}
+        ).status_code
+        == 415
+    )
     assert client.post("/api/v1/verify", files={"file": ("e.json", b"", "application/json")}).status_code == 422
 
 
