@@ -13,11 +13,11 @@ from api.advisors.console import _language, _render, _user
 from api.advisors.models import Role, User
 from api.fce.comparability import JAPAN_QUALIFICATIONS
 from api.fce.countries import country_name
-from api.records.hooks import console_credentials
 from api.fce.deps import CatalogsDep, EvaluationsDep, FceDep, field_error
 from api.fce.evaluator_api import case_list
 from api.fce.service import CaseNotFound
 from api.fce.workflow import CloseReason, Status
+from api.records.hooks import console_credentials
 
 router = APIRouter(prefix="/console/cases", include_in_schema=False)
 Lang = Annotated[str | None, Query(max_length=8)]
