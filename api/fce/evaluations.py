@@ -234,40 +234,45 @@ class EvaluationService:
         return self.cases.load(session, case.reference)
 
     def _content(self, case: FceCase) -> statement_pdf.StatementContent:
-        by_credential = {e.credential_id: e for e in case.evaluations}
-        findings = []
-        for credential in case.credentials:
-            evaluation = by_credential[credential.id]
-            listed = self.data.find(credential.country, credential.credential_id) if credential.credential_id else None
-            findings.append(
-                statement_pdf.Finding(
-                    country=credential.country,
-                    names=listed.names.as_dict() if listed else None,
-                    free_name=credential.credential_name,
-                    institution=credential.institution,
-                    field_of_study=credential.field_of_study,
-                    start_year=credential.start_year,
-                    end_year=credential.end_year,
-                    japan_equivalent=evaluation.japan_equivalent,
-                    isced_level=evaluation.isced_level,
-                    jqf_level=evaluation.jqf_level,
-                    field=evaluation.field,
-                    differences=tuple(
-                        statement_pdf.Difference(d["difference"], d["reason"])
-                        for d in evaluation.substantial_differences or []
-                    ),
-                    remarks=evaluation.remarks,
-                )
+        return statement_content(case, self.data)
+
+
+def statement_content(case: FceCase, data: ComparabilityData) -> statement_pdf.StatementContent:
+    """What an evaluated case says, for the statement PDF and the signed credential (api.records) alike."""
+    by_credential = {e.credential_id: e for e in case.evaluations}
+    findings = []
+    for credential in case.credentials:
+        evaluation = by_credential[credential.id]
+        listed = data.find(credential.country, credential.credential_id) if credential.credential_id else None
+        findings.append(
+            statement_pdf.Finding(
+                country=credential.country,
+                names=listed.names.as_dict() if listed else None,
+                free_name=credential.credential_name,
+                institution=credential.institution,
+                field_of_study=credential.field_of_study,
+                start_year=credential.start_year,
+                end_year=credential.end_year,
+                japan_equivalent=evaluation.japan_equivalent,
+                isced_level=evaluation.isced_level,
+                jqf_level=evaluation.jqf_level,
+                field=evaluation.field,
+                differences=tuple(
+                    statement_pdf.Difference(d["difference"], d["reason"])
+                    for d in evaluation.substantial_differences or []
+                ),
+                remarks=evaluation.remarks,
             )
-        assert case.evaluated_at is not None
-        return statement_pdf.StatementContent(
-            reference=case.reference,
-            applicant_name=case.applicant_name,
-            language=case.language,
-            # The date printed is Japan's: the service and its office hours are in Asia/Tokyo.
-            issued_on=as_utc(case.evaluated_at).astimezone(TOKYO),
-            findings=tuple(findings),
         )
+    assert case.evaluated_at is not None
+    return statement_pdf.StatementContent(
+        reference=case.reference,
+        applicant_name=case.applicant_name,
+        language=case.language,
+        # The date printed is Japan's: the service and its office hours are in Asia/Tokyo.
+        issued_on=as_utc(case.evaluated_at).astimezone(TOKYO),
+        findings=tuple(findings),
+    )
 
 
 def actor_for(user: User) -> str:

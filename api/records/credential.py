@@ -14,44 +14,16 @@ OB 3.0's name and description are plain strings, so they carry Japanese (the emp
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from api.fce.countries import country_name
+from api.fce.statement import Finding, StatementContent
 from api.i18n import Catalogs
 from api.records import status_list
 
 OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 ISCED_URL = "https://uis.unesco.org/en/topic/international-standard-classification-education-isced"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """What one evaluated credential says, as the issuer reads it from the case."""
-
-    reference: str
-    applicant_name: str
-    applicant_language: str
-    country: str
-    names: dict[str, str] | None  # the credential's name per language (comparability data), or None
-    free_name: str | None
-    institution: str
-    field_of_study: str
-    start_year: int
-    end_year: int | None
-    japan_equivalent: str
-    isced_level: int
-    jqf_level: int
-    field: str
-    differences: list[dict[str, str]]
-    remarks: str | None
-    evaluated_at: datetime
-
-    def name(self, language: str) -> str:
-        if self.names:
-            return self.names.get(language) or self.names.get("en") or next(iter(self.names.values()))
-        return self.free_name or ""
 
 
 def languages_for(applicant_language: str) -> list[str]:
@@ -64,7 +36,9 @@ def iso(value: datetime) -> str:
 
 
 def build(
+    content: StatementContent,
     finding: Finding,
+    evaluated_at: datetime,
     catalogs: Catalogs,
     *,
     did: str,
@@ -73,7 +47,7 @@ def build(
     subject_id: str,
     status_index: int,
 ) -> dict[str, Any]:
-    languages = languages_for(finding.applicant_language)
+    languages = languages_for(content.language)
 
     def texts(language: str) -> dict[str, str]:
         params = {
@@ -95,7 +69,7 @@ def build(
     by_language = {language: texts(language) for language in languages}
     ja = by_language["ja"]
     issuer = {"id": did, "type": ["Profile"], "name": ja["issuer_name"], "url": base_url.rstrip("/") + "/"}
-    valid_from = iso(finding.evaluated_at)
+    valid_from = iso(evaluated_at)
     achievement = {
         "id": f"urn:kakehashi:achievement:{finding.japan_equivalent}:isced{finding.isced_level}",
         "type": ["Achievement"],
@@ -123,7 +97,7 @@ def build(
         ],
     }
     evaluation = {
-        "reference": finding.reference,
+        "reference": content.reference,
         "credential": {
             "names": {language: finding.name(language) for language in languages},
             "institution": finding.institution,
@@ -141,9 +115,9 @@ def build(
         "iscedLevel": finding.isced_level,
         "jqfLevel": finding.jqf_level,
         "field": finding.field,
-        "substantialDifferences": finding.differences,
+        "substantialDifferences": [{"difference": d.difference, "reason": d.reason} for d in finding.differences],
         "remarks": finding.remarks,
-        "evaluatedOn": finding.evaluated_at.date().isoformat(),
+        "evaluatedOn": content.issued_on.isoformat()[:10],
         "evaluator": {"id": did, "name": ja["issuer_name"]},
         "languages": languages,
     }
@@ -163,7 +137,7 @@ def build(
                     "type": "IdentityObject",
                     "identityType": "name",
                     "hashed": False,
-                    "identityHash": finding.applicant_name,
+                    "identityHash": content.applicant_name,
                 }
             ],
             "achievement": achievement,
@@ -178,6 +152,6 @@ def build(
         "iss": did,
         "jti": jti,
         "sub": subject_id,
-        "nbf": int(finding.evaluated_at.timestamp()),
-        "iat": int(finding.evaluated_at.timestamp()),
+        "nbf": int(evaluated_at.timestamp()),
+        "iat": int(evaluated_at.timestamp()),
     }

@@ -24,8 +24,10 @@ from sqlalchemy.orm import Session, selectinload
 from api.advisors.audit import audit
 from api.db.session import Database
 from api.fce.comparability import ComparabilityData
+from api.fce.evaluations import statement_content
 from api.fce.guards import as_utc
 from api.fce.models import FceCase
+from api.fce.statement import Finding, StatementContent
 from api.fce.workflow import Status
 from api.i18n import Catalogs
 from api.records import credential, did, jose, keys, status_list
@@ -130,45 +132,36 @@ class RecordsService:
             if case.status != Status.EVALUATED or case.evaluated_at is None:
                 raise NotEvaluated(case.reference)
             rows = {row.position: row for row in self._rows(session, case.id)}
-            evaluations = {e.credential_id: e for e in case.evaluations}
-            missing = [c for c in case.credentials if c.position not in rows and c.id in evaluations]
+            missing = [c.position for c in case.credentials if c.position not in rows]
             if missing:
                 ring = self.ring()
                 assert ring.signing.private is not None
                 kid = did.method_id(self.did, ring.signing.kid)
-                for item in missing:
-                    row = self._sign(session, case, item, evaluations[item.id], ring.signing.private, kid)
+                content = statement_content(case, self.data)
+                order = [c.position for c in case.credentials]
+                for position in missing:
+                    finding = content.findings[order.index(position)]
+                    row = self._sign(session, case, content, finding, position, ring.signing.private, kid)
                     rows[row.position] = row
             return [_issued(rows[position]) for position in sorted(rows)]
 
     def _sign(
-        self, session: Session, case: FceCase, item: Any, evaluation: Any, private: Any, kid: str
+        self,
+        session: Session,
+        case: FceCase,
+        content: StatementContent,
+        finding: Finding,
+        position: int,
+        private: Any,
+        kid: str,
     ) -> RecordCredential:
-        listed = self.data.find(item.country, item.credential_id) if item.credential_id else None
         assert case.evaluated_at is not None
-        finding = credential.Finding(
-            reference=case.reference,
-            applicant_name=case.applicant_name,
-            applicant_language=case.language,
-            country=item.country,
-            names=listed.names.as_dict() if listed else None,
-            free_name=item.credential_name,
-            institution=item.institution,
-            field_of_study=item.field_of_study,
-            start_year=item.start_year,
-            end_year=item.end_year,
-            japan_equivalent=evaluation.japan_equivalent,
-            isced_level=evaluation.isced_level,
-            jqf_level=evaluation.jqf_level,
-            field=evaluation.field,
-            differences=[dict(d) for d in evaluation.substantial_differences or []],
-            remarks=evaluation.remarks,
-            evaluated_at=as_utc(case.evaluated_at),
-        )
         index = self._free_index(session)
         jti = f"urn:uuid:{uuid.uuid4()}"
         payload = credential.build(
+            content,
             finding,
+            as_utc(case.evaluated_at),
             self.catalogs,
             did=self.did,
             base_url=self.base_url,
@@ -179,7 +172,7 @@ class RecordsService:
         token = jose.sign(payload, private, kid)
         row = RecordCredential(
             case_id=case.id,
-            position=item.position,
+            position=position,
             verify_id=secrets.token_urlsafe(12),
             jti=jti,
             kid=kid.split("#", 1)[1],
@@ -191,7 +184,7 @@ class RecordsService:
         )
         session.add(row)
         session.flush()
-        log.info("records: issued credential case_id=%s position=%s kid=%s", case.id, item.position, row.kid)
+        log.info("records: issued credential case_id=%s position=%s kid=%s", case.id, position, row.kid)
         return row
 
     def _free_index(self, session: Session) -> int:
