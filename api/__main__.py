@@ -1,4 +1,5 @@
-"""`python -m api users create --email E --password P --role advisor [--name N] [--languages ja,en]`."""
+"""`python -m api users create --email E --password P --role advisor [--name N] [--languages ja,en]`;
+`python -m api keys init|rotate|revoke-key KID|list` (issuer keys, api/records/cli.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,11 @@ from api.db.session import Database
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["keys"]:
+        from api.records import cli as records_cli
+
+        return records_cli.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m api")
     commands = parser.add_subparsers(dest="command", required=True)
     users = commands.add_parser("users").add_subparsers(dest="action", required=True)

@@ -9,6 +9,7 @@ comparability data, SMTP settings), so a test that swaps one of those parts sees
 from __future__ import annotations
 
 import hmac
+import weakref
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Header, HTTPException, status
@@ -33,6 +34,10 @@ from api.fce.notify import Notifier
 from api.knowledge.guidance import GuidanceService
 from api.knowledge.search import KnowledgeBase
 from api.live.broadcast import Broadcaster
+from api.records import local as records_local
+from api.records.hooks import statement_seals
+from api.records.issuing import RecordsService
+from api.records.verify import Verifier
 
 if TYPE_CHECKING:
     from api.services import Services
@@ -111,7 +116,25 @@ def get_fce_mail(connection: HTTPConnection) -> MailSettings:
 def get_evaluations(connection: HTTPConnection) -> EvaluationService:
     built = services(connection)
     fce = built.fce
-    return EvaluationService(fce.cases, fce.data, built.catalogs, fce.settings.font_dirs)
+    return EvaluationService(
+        fce.cases, fce.data, built.catalogs, fce.settings.font_dirs, seals=statement_seals(built.records)
+    )
+
+
+def get_records(connection: HTTPConnection) -> RecordsService:
+    return services(connection).records
+
+
+# One verifier per records service: its status-list cache lives as long as the service (tests swap it).
+_verifiers: weakref.WeakKeyDictionary[RecordsService, Verifier] = weakref.WeakKeyDictionary()
+
+
+def get_verifier(connection: HTTPConnection) -> Verifier:
+    records = services(connection).records
+    verifier = _verifiers.get(records)
+    if verifier is None:
+        verifier = _verifiers[records] = records_local.verifier(records)
+    return verifier
 
 
 def get_notifier(connection: HTTPConnection) -> Notifier:
@@ -145,6 +168,8 @@ ChannelsDep = Annotated[Channels, Depends(get_channels)]
 FceDep = Annotated[Fce, Depends(get_fce)]
 EvaluationsDep = Annotated[EvaluationService, Depends(get_evaluations)]
 NotifierDep = Annotated[Notifier, Depends(get_notifier)]
+RecordsDep = Annotated[RecordsService, Depends(get_records)]
+VerifierDep = Annotated[Verifier, Depends(get_verifier)]
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -38,6 +38,7 @@ from api.fce import router as fce_router
 from api.knowledge import actions_api as knowledge_actions
 from api.knowledge import router as knowledge_router
 from api.pathways import router as pathways_router
+from api.records import router as records_router
 from api.services import build_services
 from knowledge_base.language import LANGUAGES
 
@@ -52,6 +53,7 @@ ROUTERS = (
     knowledge_actions,
     pathways_router,
     fce_router,
+    records_router,
     chat_flows_router,
     auth_router,
     advisors_router,

@@ -38,6 +38,9 @@ from api.knowledge.guidance import GuidanceService
 from api.knowledge.search import KnowledgeBase
 from api.live.broadcast import Broadcaster
 from api.live.fanout import relay_for
+from api.records.config import RecordsSettings
+from api.records.hooks import console_credentials, issue_after_evaluation
+from api.records.issuing import RecordsService
 
 HERE = Path(__file__).resolve().parent
 
@@ -60,6 +63,7 @@ class Services:
     channels: Channels
     fce: Fce
     fce_mail: MailSettings
+    records: RecordsService
 
     async def start(self) -> None:
         await self.broadcaster.start()
@@ -108,6 +112,14 @@ def build_services(settings: Settings, auth_settings: AuthSettings, channel_sett
     channels = Channels(
         channel_settings, db, conversations, catalogs, templates, broadcaster, settings.max_message_chars
     )
+    records: RecordsService
+    fce = build_fce(
+        db,
+        FceSettings(),
+        on_evaluated=lambda reference: issue_after_evaluation(records, reference),
+        case_credentials=lambda reference: console_credentials(records, reference),
+    )
+    records = RecordsService(db, RecordsSettings(), catalogs, fce.data, settings.public_base_url)
     return Services(
         settings=settings,
         auth_settings=auth_settings,
@@ -123,6 +135,7 @@ def build_services(settings: Settings, auth_settings: AuthSettings, channel_sett
         signer=TokenSigner(resolve_secret(auth_settings), auth_settings.session_ttl_minutes * 60),
         advisors=advisors,
         channels=channels,
-        fce=build_fce(db, FceSettings()),
+        fce=fce,
         fce_mail=MailSettings(),
+        records=records,
     )

@@ -14,8 +14,9 @@ from api.conversations import models as conversations
 from api.db.base import Base
 from api.fce import models as fce
 from api.knowledge import models as knowledge
+from api.records import models as records
 
-FEATURE_MODELS = (advisors, auth, channels, conversations, fce, knowledge)
+FEATURE_MODELS = (advisors, auth, channels, conversations, fce, knowledge, records)
 metadata = Base.metadata
 
 __all__ = ["FEATURE_MODELS", "Base", "metadata"]

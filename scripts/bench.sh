@@ -12,3 +12,5 @@ echo "== knowledge base"
 .venv/bin/python -m knowledge_base bench
 echo "== credential evaluation (evaluator's filtered list, status lookup; FCE_BENCH_CASES cases, default 10,000)"
 .venv/bin/python scripts/bench_fce.py "${FCE_BENCH_CASES:-10000}"
+echo "== verifiable records (issue, verify p50/p95 with and without cached status lists, verify page weight)"
+.venv/bin/python scripts/bench_records.py "${RECORDS_BENCH_CREDENTIALS:-50}"

@@ -7,6 +7,9 @@ model=$(cat var/current-model)
 endpoints=bot/endpoints.yml
 [ "$RASA_TRACKER_DIALECT" = postgresql ] && endpoints=bot/endpoints.postgres.yml
 mkdir -p var/log
+# The credential issuer's signing key (verifiable records): a development key under var/keys on first
+# start, unless RECORDS_SIGNING_KEYS provides one. The command says when it creates one.
+[ -n "${RECORDS_SIGNING_KEYS:-}" ] || .venv/bin/python -m api keys init
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done

@@ -90,7 +90,12 @@ def cases_page(
 
 @router.get("/{reference}", response_class=HTMLResponse)
 def case_page(
-    env: ConsoleDep, reference: str, evaluations: EvaluationsDep, catalogs: CatalogsDep, lang: Lang = None
+    env: ConsoleDep,
+    reference: str,
+    evaluations: EvaluationsDep,
+    catalogs: CatalogsDep,
+    fce: FceDep,
+    lang: Lang = None,
 ) -> Response:
     user = _evaluator(env)
     if not isinstance(user, User):
@@ -113,5 +118,8 @@ def case_page(
         # Buttons for plain steps; documents_requested and closed have their own forms (message, reason).
         "steps": [s for s in case["allowed"] if s not in (Status.DOCUMENTS_REQUESTED, Status.CLOSED)],
         "api": f"/api/v1/evaluator/cases/{case['reference']}",
+        # Verifiable records: the signed credential's status and its revoke/suspend form.
+        "records": fce.case_credentials(case["reference"]),
+        "rt": lambda key: catalogs.gettext(key, language),
     }
     return _render(env, "case.html", language, context)

@@ -6,6 +6,7 @@ api/deps.py, like every other service.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +24,20 @@ class Fce:
     settings: FceSettings
     data: ComparabilityData
     cases: CaseService
+    # What the verifiable-records feature (which depends on this one, never the reverse) does once a
+    # case is evaluated (sign its credentials), and the credentials shown on the evaluator's case page.
+    on_evaluated: Callable[[str], None]
+    case_credentials: Callable[[str], list[dict[str, Any]]]
 
 
-def build_fce(db: Database, settings: FceSettings) -> Fce:
-    return Fce(settings, load_comparability(settings.comparability_dir), CaseService(db, settings))
+def build_fce(
+    db: Database,
+    settings: FceSettings,
+    on_evaluated: Callable[[str], None],
+    case_credentials: Callable[[str], list[dict[str, Any]]],
+) -> Fce:
+    data = load_comparability(settings.comparability_dir)
+    return Fce(settings, data, CaseService(db, settings), on_evaluated, case_credentials)
 
 
 def client_ip(request: Request) -> str:

@@ -7,8 +7,8 @@ CaseService.transition, which the internal endpoint shares, so the workflow rule
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -72,8 +72,15 @@ def evaluation_dict(evaluation: FceEvaluation, position: int) -> dict[str, Any]:
 
 class EvaluationService:
     def __init__(
-        self, cases: CaseService, data: ComparabilityData, catalogs: Catalogs, font_dirs: Sequence[Path]
+        self,
+        cases: CaseService,
+        data: ComparabilityData,
+        catalogs: Catalogs,
+        font_dirs: Sequence[Path],
+        seals: Callable[[int], tuple[Any, ...]] | None = None,
     ) -> None:
+        # seals(case_id): the signed credentials the statement carries (api.records.hooks).
+        self.seals = seals
         self.cases = cases
         self.db = cases.db
         self.data = data
@@ -201,6 +208,8 @@ class EvaluationService:
                 return IssuedStatement(case.reference, stored.pdf, stored.sha256)
             content = self._content(case)
             case_key, evaluated_at = case.id, case.evaluated_at
+        if self.seals is not None:
+            content = replace(content, seals=self.seals(case_key))
         # Rendered outside any transaction: font loading and shaping take a few hundred milliseconds.
         pdf = statement_pdf.render(content, self.catalogs, self.font_dirs)
         digest = hashlib.sha256(pdf).hexdigest()
@@ -225,40 +234,45 @@ class EvaluationService:
         return self.cases.load(session, case.reference)
 
     def _content(self, case: FceCase) -> statement_pdf.StatementContent:
-        by_credential = {e.credential_id: e for e in case.evaluations}
-        findings = []
-        for credential in case.credentials:
-            evaluation = by_credential[credential.id]
-            listed = self.data.find(credential.country, credential.credential_id) if credential.credential_id else None
-            findings.append(
-                statement_pdf.Finding(
-                    country=credential.country,
-                    names=listed.names.as_dict() if listed else None,
-                    free_name=credential.credential_name,
-                    institution=credential.institution,
-                    field_of_study=credential.field_of_study,
-                    start_year=credential.start_year,
-                    end_year=credential.end_year,
-                    japan_equivalent=evaluation.japan_equivalent,
-                    isced_level=evaluation.isced_level,
-                    jqf_level=evaluation.jqf_level,
-                    field=evaluation.field,
-                    differences=tuple(
-                        statement_pdf.Difference(d["difference"], d["reason"])
-                        for d in evaluation.substantial_differences or []
-                    ),
-                    remarks=evaluation.remarks,
-                )
+        return statement_content(case, self.data)
+
+
+def statement_content(case: FceCase, data: ComparabilityData) -> statement_pdf.StatementContent:
+    """What an evaluated case says, for the statement PDF and the signed credential (api.records) alike."""
+    by_credential = {e.credential_id: e for e in case.evaluations}
+    findings = []
+    for credential in case.credentials:
+        evaluation = by_credential[credential.id]
+        listed = data.find(credential.country, credential.credential_id) if credential.credential_id else None
+        findings.append(
+            statement_pdf.Finding(
+                country=credential.country,
+                names=listed.names.as_dict() if listed else None,
+                free_name=credential.credential_name,
+                institution=credential.institution,
+                field_of_study=credential.field_of_study,
+                start_year=credential.start_year,
+                end_year=credential.end_year,
+                japan_equivalent=evaluation.japan_equivalent,
+                isced_level=evaluation.isced_level,
+                jqf_level=evaluation.jqf_level,
+                field=evaluation.field,
+                differences=tuple(
+                    statement_pdf.Difference(d["difference"], d["reason"])
+                    for d in evaluation.substantial_differences or []
+                ),
+                remarks=evaluation.remarks,
             )
-        assert case.evaluated_at is not None
-        return statement_pdf.StatementContent(
-            reference=case.reference,
-            applicant_name=case.applicant_name,
-            language=case.language,
-            # The date printed is Japan's: the service and its office hours are in Asia/Tokyo.
-            issued_on=as_utc(case.evaluated_at).astimezone(TOKYO),
-            findings=tuple(findings),
         )
+    assert case.evaluated_at is not None
+    return statement_pdf.StatementContent(
+        reference=case.reference,
+        applicant_name=case.applicant_name,
+        language=case.language,
+        # The date printed is Japan's: the service and its office hours are in Asia/Tokyo.
+        issued_on=as_utc(case.evaluated_at).astimezone(TOKYO),
+        findings=tuple(findings),
+    )
 
 
 def actor_for(user: User) -> str:

@@ -117,7 +117,10 @@ def transition(
     notifier: NotifierDep,
     background: BackgroundTasks,
 ) -> dict[str, Any]:
-    return change_status(fce, evaluations, notifier, background, user, reference, body)
+    detail = change_status(fce, evaluations, notifier, background, user, reference, body)
+    if body.to is Status.EVALUATED:
+        fce.on_evaluated(reference)  # verifiable records: sign the credential now
+    return detail
 
 
 @router.post("/cases/{reference}/request-documents")

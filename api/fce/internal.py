@@ -89,6 +89,8 @@ def transition(
         raise field_error(["body", "close_reason" if body.close_reason is None else "reason"], str(error)) from None
     # After the response, so after the commit; never able to fail the change.
     background.add_task(follow_up, notice, notifier, lambda reference: evaluations.statement(reference))
+    if body.to is Status.EVALUATED:
+        fce.on_evaluated(reference)  # verifiable records: sign the credential now
     return detail
 
 

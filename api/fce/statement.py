@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -20,6 +21,7 @@ from fpdf.fonts import TTFFont
 
 from api.core.i18n import Catalogs, format_date
 from api.fce import fonts
+from api.fce import seal as records_pdf
 from api.fce.countries import country_name
 
 # Characters that are laid out but need no glyph of their own.
@@ -68,6 +70,8 @@ class StatementContent:
     language: str  # the applicant's
     issued_on: date | datetime
     findings: tuple[Finding, ...]
+    # Signed credentials (api.fce.seal.Seal): a QR + URL per language section, attached once.
+    seals: tuple[Any, ...] = ()
 
 
 def statement_languages(language: str) -> list[str]:
@@ -98,6 +102,12 @@ def render(content: StatementContent, catalogs: Catalogs, font_dirs: Sequence[Pa
         pdf.add_page()
         for kind, text in lines:
             _draw(pdf, primary, kind, text)
+        if content.seals:
+            heading = catalogs.gettext("records.statement.heading", language)
+            hint = catalogs.gettext("records.statement.hint", language)
+            records_pdf.draw_seals(pdf, content.seals, primary, heading, hint)
+    if content.seals:
+        records_pdf.attach(pdf, content.seals)
     missing = {
         name: font.missing_glyphs
         for name, font in pdf.fonts.items()

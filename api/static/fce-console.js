@@ -75,6 +75,8 @@
       if (kind === "request") send("POST", "/request-documents", { message: value(form, "message") }, form);
       if (kind === "close") send("POST", "/transitions", { to: "closed", close_reason: value(form, "close_reason"), reason: value(form, "reason") }, form);
       if (kind === "note") send("POST", "/notes", { text: value(form, "text") }, form);
+      // Verifiable records: the pressed button (submitter) says revoke, suspend or unsuspend.
+      if (kind === "credential" && e.submitter) send("POST", "/credential/" + e.submitter.value, { reason: value(form, "reason") }, form);
       if (kind === "evaluation") {
         var differences = [];
         Array.prototype.forEach.call(form.querySelectorAll(".kf-difference"), function (row) {

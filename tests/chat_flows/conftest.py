@@ -3,6 +3,7 @@ set), conversations in each language, the FCE services with a short lockout, a s
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,10 +26,11 @@ LOCKOUT_FAILURES = 3
 def fce(client: TestClient, tmp_path: Path) -> Fce:  # noqa: F811
     fce_settings = FceSettings(documents_dir=tmp_path / "fce-documents", lockout_failures=LOCKOUT_FAILURES)
     app: Any = client.app
-    instance = Fce(
-        fce_settings,
-        load_comparability(fce_settings.comparability_dir),
-        CaseService(app.state.services.db, fce_settings),
+    instance = dataclasses.replace(
+        app.state.services.fce,
+        settings=fce_settings,
+        data=load_comparability(fce_settings.comparability_dir),
+        cases=CaseService(app.state.services.db, fce_settings),
     )
     app.state.services.fce = instance
     return instance

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +25,11 @@ def fce(client: TestClient, tmp_path: Path) -> Fce:  # noqa: F811
     """The feature's services with uploads in a temporary folder, installed on the test app."""
     fce_settings = FceSettings(documents_dir=tmp_path / "fce-documents")
     app: Any = client.app
-    instance = Fce(
-        fce_settings,
-        load_comparability(fce_settings.comparability_dir),
-        CaseService(app.state.services.db, fce_settings),
+    instance = dataclasses.replace(
+        app.state.services.fce,
+        settings=fce_settings,
+        data=load_comparability(fce_settings.comparability_dir),
+        cases=CaseService(app.state.services.db, fce_settings),
     )
     app.state.services.fce = instance
     return instance

@@ -4,6 +4,7 @@ the statement; on another case, asks the applicant for documents."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,6 @@ from api.core.config import REPO_ROOT, Settings
 from api.core.i18n import Catalogs
 from api.fce.comparability import load_comparability
 from api.fce.config import FceSettings
-from api.fce.deps import Fce
 from api.fce.service import CaseService
 from api.main import create_app
 from tests.api.conftest import FakeRasa
@@ -38,10 +38,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
     app = create_app(settings)
     app.state.services.conversations.rasa = FakeRasa()
     fce_settings = FceSettings(documents_dir=folder / "docs")
-    app.state.services.fce = Fce(
-        fce_settings,
-        load_comparability(fce_settings.comparability_dir),
-        CaseService(app.state.services.db, fce_settings),
+    app.state.services.fce = dataclasses.replace(
+        app.state.services.fce,
+        settings=fce_settings,
+        data=load_comparability(fce_settings.comparability_dir),
+        cases=CaseService(app.state.services.db, fce_settings),
     )
     with app.state.services.db.session() as session:
         create_user(session, email="eva@example.org", password=PASSWORD, role="evaluator", display_name="Eva")

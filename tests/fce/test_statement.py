@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from datetime import UTC, datetime
@@ -145,7 +146,9 @@ def test_wrong_codes_on_the_statement_count_towards_the_lockout(
     case = evaluated(client, evaluator)
     settings = FceSettings(documents_dir=tmp_path / "docs", lockout_failures=3)
     app: Any = client.app
-    app.state.services.fce = Fce(settings, fce.data, CaseService(app.state.services.db, settings))
+    app.state.services.fce = dataclasses.replace(
+        app.state.services.fce, settings=settings, data=fce.data, cases=CaseService(app.state.services.db, settings)
+    )
     for _ in range(2):
         assert statement(client, case, code="AAAA-AAAA-AAAA").status_code == 404
     # The status lookup and the statement share one count per reference.
@@ -166,8 +169,11 @@ def test_missing_fonts_fail_clearly(client: TestClient, fce: Fce, evaluator: dic
 
     settings = FceSettings(documents_dir=tmp_path / "docs", font_dirs=(tmp_path,))
     app: Any = client.app
-    app.state.services.fce = Fce(
-        settings, load_comparability(settings.comparability_dir), CaseService(app.state.services.db, settings)
+    app.state.services.fce = dataclasses.replace(
+        app.state.services.fce,
+        settings=settings,
+        data=load_comparability(settings.comparability_dir),
+        cases=CaseService(app.state.services.db, settings),
     )
     case = evaluated(client, evaluator)  # the transition succeeds; issuing the statement waits for the fonts
     staff_view = client.get(f"/api/v1/evaluator/cases/{case['reference']}/statement", headers=evaluator["headers"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from pathlib import Path
@@ -87,7 +88,9 @@ def test_lockout_counts_page_attempts(client: TestClient, fce: Fce, tmp_path: Pa
     case = create(client)
     settings = FceSettings(documents_dir=tmp_path / "docs", lockout_failures=2)
     app: Any = client.app
-    app.state.services.fce = Fce(settings, fce.data, CaseService(app.state.services.db, settings))
+    app.state.services.fce = dataclasses.replace(
+        app.state.services.fce, settings=settings, data=fce.data, cases=CaseService(app.state.services.db, settings)
+    )
     assert look_up(client, case, code="AAAA-AAAA-AAAA").status_code == 404
     assert look_up(client, case, code="BBBB-BBBB-BBBB").status_code == 404
     locked = look_up(client, case)
@@ -122,7 +125,9 @@ def test_upload_size_is_checked_before_the_body(client: TestClient, fce: Fce, tm
     case = create(client)
     settings = FceSettings(documents_dir=tmp_path / "docs", max_document_bytes=1024)
     app: Any = client.app
-    app.state.services.fce = Fce(settings, fce.data, CaseService(app.state.services.db, settings))
+    app.state.services.fce = dataclasses.replace(
+        app.state.services.fce, settings=settings, data=fce.data, cases=CaseService(app.state.services.db, settings)
+    )
     form = {"reference": case["reference"], "access_code": case["access_code"], "lang": "en"}
     big = io.BytesIO(b"%PDF-" + b"0" * (200 * 1024))
     response = client.post("/fce/status/documents", data=form, files={"file": ("big.pdf", big, "application/pdf")})
