@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse
 from markdown_it import MarkdownIt
 
+from api.core.lang_query import checked_lang
 from api.deps import get_knowledge
 from api.i18n import format_date
 from api.knowledge import KnowledgeBase, KnowledgeUnavailable, hit_dict, reviewed_on
@@ -31,11 +32,7 @@ def search(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             detail=[{"loc": ["query", "q"], "msg": "q must not be empty", "type": "value_error"}],
         )
-    if lang is not None and lang not in LANGUAGES:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            detail=[{"loc": ["query", "lang"], "msg": f"lang must be one of {', '.join(LANGUAGES)}", "type": "enum"}],
-        )
+    checked_lang(lang)
     try:
         result = knowledge.retriever.search(query[:MAX_QUERY_CHARS], language=lang, top=top)
     except KnowledgeUnavailable:

@@ -12,7 +12,7 @@ from api.advisors.models import Role, User
 from api.advisors.service import AdvisorService, Forbidden, NotFound
 from api.auth.deps import SESSION_COOKIE, load_user
 from api.i18n import Catalogs
-from knowledge_base.language import LANGUAGES
+from knowledge_base.languages import LANGUAGES, page_language
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 CANNED = ("greeting", "checking", "documents", "office_hours", "closing")
@@ -31,10 +31,7 @@ def _user(request: Request, roles: tuple[str, ...] = (Role.ADVISOR.value, Role.A
 
 
 def _language(lang: str | None, user: User | None) -> str:
-    if lang in LANGUAGES:
-        return str(lang)
-    spoken = [code for code in (user.languages if user else []) if code in LANGUAGES]
-    return spoken[0] if spoken else "en"
+    return page_language(lang, user.languages if user else ())
 
 
 def _render(request: Request, name: str, language: str, context: dict[str, Any], status_code: int = 200) -> Response:

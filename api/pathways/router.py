@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
+from api.core.lang_query import LangQuery, lang_or_default
 from api.deps import get_catalogs
 from api.i18n import Catalogs, format_date
 from api.pathways import forms
@@ -28,23 +29,9 @@ router = APIRouter(tags=["pathways"])
 OUTCOME_GROUPS = (("fits", "fits"), ("nearly", "nearly"), ("no", "does_not_fit"))
 
 
-def _language(lang: str | None) -> str:
-    if lang is None:
-        return "en"
-    if lang not in LANGUAGES:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            detail=[{"loc": ["query", "lang"], "msg": f"lang must be one of {', '.join(LANGUAGES)}", "type": "enum"}],
-        )
-    return lang
-
-
-LangQuery = Annotated[str | None, Query(max_length=8)]
-
-
 @router.get("/api/v1/nqf")
 def nqf_json(catalogs: Annotated[Catalogs, Depends(get_catalogs)], lang: LangQuery = None) -> dict[str, Any]:
-    language = _language(lang)
+    language = lang_or_default(lang)
     body = framework(language)
     body["notes"] = [
         catalogs.gettext("nqf.prototype_notice", language),
@@ -95,7 +82,7 @@ def _page(request: Request, template: str, language: str, context: dict[str, Any
 
 @router.get("/nqf", response_class=HTMLResponse, include_in_schema=False)
 def nqf_page(request: Request, lang: LangQuery = None) -> HTMLResponse:
-    language = _language(lang)
+    language = lang_or_default(lang)
     context = {"framework": framework(language), "as_of": format_date(as_of(framework_levels()), language)}
     return _page(request, "pathways/nqf.html", language, context)
 
@@ -106,7 +93,7 @@ def _errors(exc: ValidationError) -> list[dict[str, str]]:
 
 @router.get("/pathways/points", response_class=HTMLResponse, include_in_schema=False)
 def points_page(request: Request, lang: LangQuery = None) -> HTMLResponse:
-    language = _language(lang)
+    language = lang_or_default(lang)
     values = dict(request.query_params)
     context: dict[str, Any] = {
         "values": values,
@@ -126,7 +113,7 @@ def points_page(request: Request, lang: LangQuery = None) -> HTMLResponse:
 
 @router.get("/pathways", response_class=HTMLResponse, include_in_schema=False)
 def pathways_page(request: Request, lang: LangQuery = None) -> HTMLResponse:
-    language = _language(lang)
+    language = lang_or_default(lang)
     rules = pathway_rules()
     values = dict(request.query_params)
     context: dict[str, Any] = {
