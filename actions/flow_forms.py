@@ -19,7 +19,7 @@ from knowledge_base.languages import LANGUAGES
 log = logging.getLogger(__name__)
 
 FLOW_PREFIXES = ("fce_", "case_", "points_", "pathway_")
-# Messages that are never a form's answer: buttons of other kinds (bot/domain.yml excludes them from
+# Messages that are never a form's answer: buttons of other kinds (bot/domain/ excludes them from
 # the from_text mappings). A typed "stop" or "a person" is judged by the api with the question.
 NOT_ANSWERS = frozenset({"choose", "set_language", "ask_topic", "more_detail", "feedback"})
 
