@@ -7,7 +7,7 @@ VENV_RASA := .venv-rasa
 PY := $(VENV)/bin/python
 ENV := source scripts/env.sh &&
 
-.PHONY: help setup system venvs model index train run test lint typecheck test-api test-actions test-rasa test-e2e eval bench audit clean
+.PHONY: help setup system venvs model index train bot-files run test lint typecheck test-api test-actions test-rasa test-e2e eval bench audit clean
 
 help:
 	@echo "make run    start api (8000), Rasa (5005) and actions (5055) on SQLite; Ctrl-C stops"
@@ -38,6 +38,11 @@ index: model
 
 train: venvs
 	@scripts/train.sh
+
+# Rewrite the generated parts of bot/domain/ and bot/data/rules/ (the forms' slots, questions, ways out
+# and the language menu) from api/chat_flows/slots.py and knowledge_base/languages.py.
+bot-files: venvs
+	@$(ENV) $(PY) bot/scripts/generate.py
 
 run: setup
 	@scripts/run.sh

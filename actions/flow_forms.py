@@ -14,12 +14,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import relay_replies
 from actions.api_client import ApiClient, ApiError
+from knowledge_base.languages import LANGUAGES
 
 log = logging.getLogger(__name__)
 
 FLOW_PREFIXES = ("fce_", "case_", "points_", "pathway_")
-LANGUAGES = ("ja", "en", "vi", "ne", "pt")
-# Messages that are never a form's answer: buttons of other kinds (bot/domain.yml excludes them from
+# Messages that are never a form's answer: buttons of other kinds (bot/domain/ excludes them from
 # the from_text mappings). A typed "stop" or "a person" is judged by the api with the question.
 NOT_ANSWERS = frozenset({"choose", "set_language", "ask_topic", "more_detail", "feedback"})
 

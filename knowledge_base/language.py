@@ -24,8 +24,11 @@ from typing import Any
 
 import yaml
 
-LANGUAGES: tuple[str, ...] = ("ja", "en", "vi", "ne", "pt")
-DEFAULT_LANGUAGE = "en"
+# The list lives in the registry (knowledge_base/languages.py); re-exported for the callers that use it
+# beside detect().
+from knowledge_base.languages import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE
+from knowledge_base.languages import LANGUAGES as LANGUAGES
+from knowledge_base.languages import normalise_locale as normalise_locale
 
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _KANA = re.compile(r"[\u3040-\u30FF\u31F0-\u31FF\uFF66-\uFF9F]")
@@ -168,11 +171,3 @@ def detect(text: str) -> Detection:
     if len(words) <= 2:
         probability = min(probability, 0.5)
     return Detection(language, probability, method)
-
-
-def normalise_locale(value: str | None) -> str | None:
-    """Map a locale or language tag ("pt-BR", "vi_VN", "ne-NP", "ja") to one of LANGUAGES."""
-    if not value:
-        return None
-    primary = re.split(r"[-_]", value.strip().lower(), maxsplit=1)[0]
-    return primary if primary in LANGUAGES else None

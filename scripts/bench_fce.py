@@ -35,6 +35,7 @@ from api.fce.evaluator_api import case_list
 from api.fce.schemas import CredentialIn, WebApplication
 from api.fce.service import CaseService
 from api.fce.workflow import Status
+from knowledge_base.languages import LANGUAGES
 
 DEFAULT_CASES = int(os.environ.get("FCE_BENCH_CASES", "10000"))
 QUERIES = 200
@@ -76,7 +77,6 @@ def main() -> None:
         code_hash = access.hash_code(CODE)
         service = CaseService(db, settings, code_hasher=lambda _code: code_hash)
         countries = sorted(data.countries)
-        languages = ["ja", "en", "vi", "ne", "pt"]
 
         start = time.perf_counter()
         references = []
@@ -86,7 +86,7 @@ def main() -> None:
             application = WebApplication(
                 name=f"Applicant {index}",
                 email=f"applicant{index}@example.com",
-                preferred_language=languages[index % 5],  # type: ignore[arg-type]
+                preferred_language=LANGUAGES[index % len(LANGUAGES)],  # type: ignore[arg-type]
                 residence_country=country.country,
                 purpose="employment",
                 credentials=[

@@ -7,7 +7,7 @@ model=$(cat var/current-model)
 out=var/rasa-results
 rm -rf "$out"
 
-.venv-rasa/bin/rasa data validate --quiet --data bot/data --domain bot/domain.yml --config bot/config.yml
+.venv-rasa/bin/rasa data validate --quiet --data bot/data --domain bot/domain --config bot/config.yml
 
 .venv-rasa/bin/rasa test core --quiet --model "$model" --stories bot/tests/conversations.yml --out "$out" \
   --no-plot --fail-on-prediction-errors

@@ -5,8 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
+# The generated parts of bot/domain/ and bot/data/rules/ must match their sources before training.
+.venv-rasa/bin/python bot/scripts/generate.py --check
+
 # The interpreter is part of the name: a model trained under another Python is not reused.
-hash=$( (find bot/config.yml bot/domain.yml bot/data -type f -name '*.yml' | sort | xargs sha256sum
+hash=$( (find bot/config.yml bot/domain bot/data -type f -name '*.yml' | sort | xargs sha256sum
          .venv-rasa/bin/python -c 'import sys; print("python%d.%d" % sys.version_info[:2])') | sha256sum | cut -c1-16)
 name="kakehashi-$hash"
 mkdir -p bot/models "$KAKEHASHI_CACHE/models"
@@ -18,7 +21,7 @@ elif [ -f "$KAKEHASHI_CACHE/models/$name.tar.gz" ]; then
 else
   echo "train: training $name (a few minutes on 2 cores)"
   start=$(date +%s)
-  .venv-rasa/bin/rasa train --quiet --data bot/data --config bot/config.yml --domain bot/domain.yml \
+  .venv-rasa/bin/rasa train --quiet --data bot/data --config bot/config.yml --domain bot/domain \
     --out bot/models --fixed-model-name "$name"
   echo "train: done in $(( $(date +%s) - start )) s"
   cp "bot/models/$name.tar.gz" "$KAKEHASHI_CACHE/models/"

@@ -17,7 +17,7 @@ from api.auth.tokens import TokenSigner
 from api.core.i18n import Catalogs
 from api.db.session import Database
 from api.deps import AdvisorsDep, CatalogsDep, DbDep, PagesDep, SignerDep
-from knowledge_base.language import LANGUAGES
+from knowledge_base.languages import LANGUAGES, page_language
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 CANNED = ("greeting", "checking", "documents", "office_hours", "closing")
@@ -55,10 +55,7 @@ def _user(env: Console, roles: tuple[str, ...] = (Role.ADVISOR.value, Role.ADMIN
 
 
 def _language(lang: str | None, user: User | None) -> str:
-    if lang in LANGUAGES:
-        return str(lang)
-    spoken = [code for code in (user.languages if user else []) if code in LANGUAGES]
-    return spoken[0] if spoken else "en"
+    return page_language(lang, user.languages if user else ())
 
 
 def _render(env: Console, name: str, language: str, context: dict[str, Any], status_code: int = 200) -> Response:

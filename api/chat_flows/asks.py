@@ -12,14 +12,14 @@ from api.conversations.responses import Reply
 from api.fce.countries import country_name
 from api.fce.pages import privacy_url
 from api.pathways.data import localised, pathway_rules
-from knowledge_base.language import LANGUAGES
+from knowledge_base.languages import LANGUAGES, REGISTRY
 
 # Countries with comparability data, in the order most of our users need them; the conversation
 # language's own country goes first. On LINE only the first eleven fit, the rest can be typed.
 COUNTRY_ORDER = (
     "VN", "NP", "BR", "PH", "ID", "MM", "CN", "IN", "LK", "BD", "MN", "KR", "TH", "PE", "US", "GB", "CA", "AU",
 )  # fmt: skip
-HOME = {"vi": "VN", "ne": "NP", "pt": "BR"}
+HOME = {language.code: language.home_country for language in REGISTRY if language.home_country}
 PURPOSES = ("employment", "university_admission", "residence_application", "professional_licence", "other")
 DOCUMENTS = ("all", "some", "none")
 CATEGORIES = ("a", "b", "c")

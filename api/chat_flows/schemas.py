@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from api.chat_flows.slots import SlotName
+from knowledge_base.languages import Language
 
-Language = Literal["ja", "en", "vi", "ne", "pt"]
 # Slot values are what Rasa stores: typed text (as long as the widget allows), numbers, yes/no.
 SlotValue = Annotated[str, Field(max_length=10_000)] | StrictInt | StrictBool | None
 Slots = Annotated[dict[SlotName, SlotValue], Field(max_length=40)]

@@ -1,6 +1,6 @@
 """The forms' slots and the values that stand for "no answer" (a Rasa form needs every slot filled).
 
-bot/domain.yml declares the same forms; tests/api/test_chat_flows_catalogs.py checks they agree.
+bot/scripts/generate.py writes the forms, their questions and slots into bot/domain/generated.yml from here.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Rasa fills the requested slot with whatever was typed: the intent model alone ca
 "Business Administration" a guidance question, "Staff" a request for a person and "đi làm" (to work)
 a stop. Here both signals meet, the model's intent and whether the text answers the question:
 - a way out (intent stop or request_human, and no answer or plainly such a request): the form is
-  rejected, and the rule for that intent leaves it (bot/data/rules.yml);
+  rejected, and the rule for that intent leaves it (bot/data/rules/generated.yml);
 - a question (a "?" or, when no answer, ask_guidance with confidence): answered from the knowledge
   base, then the form asks its question again;
 - anything else is checked as an answer.
@@ -97,7 +97,7 @@ def validate(
         # Only the requested slot's value, exactly as typed (not a button), can be a question or a way out.
         typed = bool(text) and slot == requested and value == text and intent != "choose"
         if typed and text and is_way_out(text, outcome, intent):
-            # The form is left by the rule for that intent (bot/data/rules.yml); nothing is said here.
+            # The form is left by the rule for that intent (bot/data/rules/generated.yml); nothing is said here.
             verdict.exit = True
             verdict.valid = False
             outcome = Outcome({slot: None}, None)

@@ -1,6 +1,6 @@
-"""Response templates: their shape (text key, buttons) is declared once, in bot/domain.yml.
+"""Response templates: their shape (text key, buttons) is declared once, in bot/domain/ (Rasa's domain).
 
-domain.yml holds catalog keys, never user-facing text; this module reads it so the api can render a
+The domain holds catalog keys, never user-facing text; this module reads it so the api can render a
 response in the conversation's language, for Rasa's NLG calls and for the api's own messages.
 """
 
@@ -45,9 +45,25 @@ class Reply:
         return out
 
 
+def read_domain(path: Path) -> dict[str, Any]:
+    """The Rasa domain at `path`, a file or a folder of files merged the way Rasa merges them
+    (lists joined, mappings combined): bot/domain/ is one file per flow."""
+    files = sorted(path.glob("*.yml")) if path.is_dir() else [path]
+    merged: dict[str, Any] = {}
+    for file in files:
+        for key, value in (yaml.safe_load(file.read_text(encoding="utf-8")) or {}).items():
+            if isinstance(value, list):
+                merged[key] = [*merged.get(key, []), *value]
+            elif isinstance(value, dict):
+                merged[key] = {**merged.get(key, {}), **value}
+            else:
+                merged[key] = value
+    return merged
+
+
 class ResponseTemplates:
     def __init__(self, domain_file: Path) -> None:
-        domain = yaml.safe_load(domain_file.read_text(encoding="utf-8")) or {}
+        domain = read_domain(domain_file)
         # Button payloads may only name intents the bot knows (see ConversationService).
         self.intents: frozenset[str] = frozenset(str(i) for i in domain.get("intents") or [])
         self.templates: dict[str, list[ResponseTemplate]] = {}

@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     internal_token: str = ""
     index_dir: Path = REPO_ROOT / "var" / "index"
     knowledge_enabled: bool = True
-    domain_file: Path = REPO_ROOT / "bot" / "domain.yml"
+    domain_file: Path = REPO_ROOT / "bot" / "domain"  # Rasa's domain: a folder of files, one per flow
     locales_dir: Path = REPO_ROOT / "locales"
     max_message_chars: int = 2000
     default_language: str = "en"

@@ -16,7 +16,7 @@ from api.db.session import Database
 from api.fce.comparability import ComparabilityData, load_comparability
 from api.fce.config import FceSettings
 from api.fce.service import CaseService
-from knowledge_base.language import LANGUAGES
+from knowledge_base.languages import accept_language, page_language
 
 
 @dataclass
@@ -47,14 +47,7 @@ def client_ip(request: Request) -> str:
 
 def request_language(request: Request, explicit: str | None = None) -> str:
     """An explicit choice, else the first of the five in Accept-Language, else English."""
-    if explicit in LANGUAGES:
-        return str(explicit)
-    header = request.headers.get("accept-language", "")
-    for part in header.split(","):
-        code = part.split(";")[0].strip().lower().split("-")[0]
-        if code in LANGUAGES:
-            return code
-    return "en"
+    return page_language(explicit, accept_language(request.headers.get("accept-language")))
 
 
 def field_error(loc: list[Any], message: str, kind: str = "value_error") -> HTTPException:

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from knowledge_base.languages import REGISTRY
+
 DEFAULT_DIRS = (Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/truetype/noto"))
 
 
@@ -33,7 +35,8 @@ FONT_FILES = (
     FontFile("cjk", "B", "NotoSansCJK-Bold.ttc", "fonts-noto-cjk"),
 )
 # The family whose shapes suit each language's text; the others serve as fallbacks (names, quotes).
-PRIMARY_FAMILY = {"ja": "cjk", "ne": "devanagari", "en": "latin", "vi": "latin", "pt": "latin"}
+FAMILY_OF_SCRIPT = {"Jpan": "cjk", "Deva": "devanagari", "Latn": "latin"}
+PRIMARY_FAMILY = {language.code: FAMILY_OF_SCRIPT[language.script] for language in REGISTRY}
 
 
 class FontMissing(RuntimeError):

@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Valida
 
 from api.fce.countries import is_country
 from api.fce.workflow import CloseReason, Status
+from knowledge_base.languages import Language
 
-Language = Literal["ja", "en", "vi", "ne", "pt"]
 Purpose = Literal["employment", "university_admission", "residence_application", "professional_licence", "other"]
 DocumentsAvailable = Literal["all", "some", "none"]
 Year = Annotated[StrictInt, Field(ge=1940, le=2100)]

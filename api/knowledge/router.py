@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from markdown_it import MarkdownIt
 
 from api.core.i18n import format_date
+from api.core.lang_query import checked_lang
 from api.deps import CatalogsDep, KnowledgeDep, PagesDep
 from api.knowledge.search import KnowledgeUnavailable, hit_dict, reviewed_on
 from knowledge_base.language import LANGUAGES
@@ -31,11 +32,7 @@ def search(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             detail=[{"loc": ["query", "q"], "msg": "q must not be empty", "type": "value_error"}],
         )
-    if lang is not None and lang not in LANGUAGES:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            detail=[{"loc": ["query", "lang"], "msg": f"lang must be one of {', '.join(LANGUAGES)}", "type": "enum"}],
-        )
+    checked_lang(lang)
     try:
         result = knowledge.retriever.search(query[:MAX_QUERY_CHARS], language=lang, top=top)
     except KnowledgeUnavailable:

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from api.core.i18n import Catalogs, format_date
+from api.core.lang_query import LangQuery, lang_or_default
 from api.deps import CatalogsDep, PagesDep
 from api.pathways import forms
 from api.pathways.check import check, rules_as_of
@@ -30,23 +31,9 @@ router = APIRouter(tags=["pathways"])
 OUTCOME_GROUPS = (("fits", "fits"), ("nearly", "nearly"), ("no", "does_not_fit"))
 
 
-def _language(lang: str | None) -> str:
-    if lang is None:
-        return "en"
-    if lang not in LANGUAGES:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            detail=[{"loc": ["query", "lang"], "msg": f"lang must be one of {', '.join(LANGUAGES)}", "type": "enum"}],
-        )
-    return lang
-
-
-LangQuery = Annotated[str | None, Query(max_length=8)]
-
-
 @router.get("/api/v1/nqf")
 def nqf_json(catalogs: CatalogsDep, lang: LangQuery = None) -> dict[str, Any]:
-    language = _language(lang)
+    language = lang_or_default(lang)
     body = framework(language)
     body["notes"] = [
         catalogs.gettext("nqf.prototype_notice", language),
@@ -113,7 +100,7 @@ def _page(kit: Page, template: str, language: str, context: dict[str, Any]) -> H
 
 @router.get("/nqf", response_class=HTMLResponse, include_in_schema=False)
 def nqf_page(kit: PageDep, lang: LangQuery = None) -> HTMLResponse:
-    language = _language(lang)
+    language = lang_or_default(lang)
     context = {"framework": framework(language), "as_of": format_date(as_of(framework_levels()), language)}
     return _page(kit, "pathways/nqf.html", language, context)
 
@@ -125,7 +112,7 @@ def _errors(exc: ValidationError) -> list[dict[str, str]]:
 @router.get("/pathways/points", response_class=HTMLResponse, include_in_schema=False)
 def points_page(kit: PageDep, lang: LangQuery = None) -> HTMLResponse:
     request = kit.request
-    language = _language(lang)
+    language = lang_or_default(lang)
     values = dict(request.query_params)
     context: dict[str, Any] = {
         "values": values,
@@ -146,7 +133,7 @@ def points_page(kit: PageDep, lang: LangQuery = None) -> HTMLResponse:
 @router.get("/pathways", response_class=HTMLResponse, include_in_schema=False)
 def pathways_page(kit: PageDep, lang: LangQuery = None) -> HTMLResponse:
     request = kit.request
-    language = _language(lang)
+    language = lang_or_default(lang)
     rules = pathway_rules()
     values = dict(request.query_params)
     context: dict[str, Any] = {

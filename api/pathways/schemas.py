@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from api.pathways.data import pathway_rules
+from knowledge_base.languages import Language
 
-Language = Literal["ja", "en", "vi", "ne", "pt"]
 Education = Literal["doctorate", "mba_mot", "master", "bachelor", "none"]
 # Upper bounds reject absurd values (typos with extra zeros) rather than compute on them.
 Age = Annotated[int, Field(strict=True, ge=15, le=100)]

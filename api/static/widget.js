@@ -6,7 +6,8 @@
   "use strict";
   var script = document.currentScript;
   var API = (script && script.getAttribute("data-api")) || (script ? new URL(script.src).origin : "");
-  var LANGS = ["ja", "en", "vi", "ne", "pt"];
+  // The languages, in menu order, are the keys of /api/v1/widget/i18n (knowledge_base/languages.py).
+  var LANGS = [];
   var STORE = "kakehashi.widget";
   var MAX_CHARS = 2000;
   var strings = {};
@@ -253,7 +254,7 @@
   }
 
   fetch(API + "/api/v1/widget/i18n").then(function (r) { return r.json(); }).then(function (data) {
-    strings = data; build(); relabel();
+    strings = data; LANGS = Object.keys(data); build(); relabel();
     if (script && script.hasAttribute("data-open")) toggle(true);
   });
 })();

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import yaml
 
-LANGUAGES = ("ja", "en", "vi", "ne", "pt")
+from knowledge_base.languages import LANGUAGES  # run with PYTHONPATH = repo root (scripts/env.sh)
+
 HELDOUT = Path(__file__).resolve().parents[1] / "tests" / "nlu_heldout"
 
 

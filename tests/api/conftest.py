@@ -84,7 +84,7 @@ def settings(database_url: str) -> Settings:
         # Tests that need the knowledge base inject a retriever (tests/api/test_guidance.py).
         knowledge_enabled=False,
         locales_dir=REPO_ROOT / "locales",
-        domain_file=REPO_ROOT / "bot" / "domain.yml",
+        domain_file=REPO_ROOT / "bot" / "domain",
     )
 
 

@@ -12,7 +12,7 @@ from api.core.i18n import Catalogs, format_date, format_number
 from knowledge_base.language import LANGUAGES
 
 CATALOGS = Catalogs(REPO_ROOT / "locales")
-TEMPLATES = ResponseTemplates(REPO_ROOT / "bot" / "domain.yml")
+TEMPLATES = ResponseTemplates(REPO_ROOT / "bot" / "domain")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 import yaml
 
+from api.conversations.responses import read_domain
 from api.core.config import REPO_ROOT
 from knowledge_base.language import LANGUAGES
 
 BOT = REPO_ROOT / "bot"
-DOMAIN: dict[str, Any] = yaml.safe_load((BOT / "domain.yml").read_text(encoding="utf-8"))
+DOMAIN: dict[str, Any] = read_domain(BOT / "domain")
 REQUIRED_INTENTS = {
     "greet", "goodbye", "thank", "affirm", "deny", "request_human", "start_fce", "check_case_status",
     "points_check", "change_language", "bot_challenge", "ask_guidance",
@@ -70,7 +71,11 @@ def test_no_example_claimed_by_two_intents() -> None:
 
 
 def test_rules_use_only_declared_intents_and_actions() -> None:
-    rules = yaml.safe_load((BOT / "data" / "rules.yml").read_text(encoding="utf-8"))["rules"]
+    rules = [
+        rule
+        for path in sorted((BOT / "data" / "rules").glob("*.yml"))
+        for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]
+    ]
     # Forms run as actions too.
     known_actions = set(DOMAIN["responses"]) | set(DOMAIN["actions"]) | set(DOMAIN.get("forms") or {})
     handled = Counter()
