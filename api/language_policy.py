@@ -48,10 +48,22 @@ def initial_language(explicit: str | None, channel_hint: str | None) -> tuple[st
     return DEFAULT_LANGUAGE, LanguageSource.DEFAULT
 
 
+def is_one_word(detection: Detection, text: str) -> bool:
+    """One word in a shared script ("No", "ok", "vn"): an answer, never evidence of a language. Short
+    Latin words are spelled alike in English, Portuguese and romanised Japanese or Vietnamese."""
+    return detection.method != "script" and len(text.split()) <= 1
+
+
 def decide(current: str, source: LanguageSource, text: str) -> LanguageDecision:
     """Decide the language after a user message `text` in a conversation speaking `current`."""
     detection = detect(text)
-    if source is LanguageSource.EXPLICIT or detection.language is None or detection.language == current:
+    if source is LanguageSource.EXPLICIT or detection.language is None or is_one_word(detection, text):
+        return LanguageDecision(current, source, False, detection)
+    if detection.language == current:
+        if source is LanguageSource.DEFAULT and detection.confidence >= 0.5:
+            # The default was right: it is now the person's language, and as sticky as any detected one.
+            # (Left as DEFAULT, the next "No" flipped an English conversation to Japanese.)
+            return LanguageDecision(current, LanguageSource.DETECTED, True, detection)
         return LanguageDecision(current, source, False, detection)
     if source is LanguageSource.DEFAULT and detection.confidence >= 0.5:
         # Nothing better known yet: the first message with any real signal sets the language.
