@@ -120,6 +120,8 @@ class Player:
         self.catalogs = catalogs
         self.database = database
         self.texts = {language: Texts.of(catalogs, language) for language in LANGUAGES}
+        # One case per language: the public API limits how many cases one address opens.
+        self.cases: dict[str, tuple[str, str]] = {}
 
     # -- the person's side -----------------------------------------------------------------------
 
@@ -131,7 +133,9 @@ class Player:
         return data["conversation_id"], {"Authorization": f"Bearer {data['token']}"}
 
     def _case(self, language: str) -> tuple[str, str]:
-        """A case to ask about, opened through the public API as the web form would."""
+        """A case to ask about, opened through the public API as the web form would (once per language)."""
+        if language in self.cases:
+            return self.cases[language]
         body = {
             "email": "e2e@example.org",
             "name": "Dialogue Tester",
@@ -155,7 +159,8 @@ class Player:
         created = self.client.post("/api/v1/fce/cases", json=body)
         created.raise_for_status()
         data = created.json()
-        return data["reference"], data["access_code"]
+        self.cases[language] = data["reference"], data["access_code"]
+        return self.cases[language]
 
     def play(self, language: str, flow: str, dialogue: dict[str, Any]) -> Run:
         run = Run(str(dialogue["id"]), language, flow)
