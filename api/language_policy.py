@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from api.chat_flows import parse
 from api.db.models import LanguageSource
 from knowledge_base.language import DEFAULT_LANGUAGE, Detection, detect, normalise_locale
 
@@ -48,16 +49,20 @@ def initial_language(explicit: str | None, channel_hint: str | None) -> tuple[st
     return DEFAULT_LANGUAGE, LanguageSource.DEFAULT
 
 
-def is_one_word(detection: Detection, text: str) -> bool:
-    """One word in a shared script ("No", "ok", "vn"): an answer, never evidence of a language. Short
-    Latin words are spelled alike in English, Portuguese and romanised Japanese or Vietnamese."""
-    return detection.method != "script" and len(text.split()) <= 1
+def is_bare_answer(detection: Detection, text: str) -> bool:
+    """A one-word yes, no or ok in Latin letters ("No", "ok", "sim"): an answer, never evidence of a
+    language; the character model calls "No" Japanese. (A one-word greeting such as "oi" still
+    sets the language of a new conversation; a stronger rule guards established ones.)"""
+    if detection.method.startswith("script") or len(text.split()) > 1:
+        return False
+    key = parse.compact(text)
+    return key in parse.YES or key in parse.NO
 
 
 def decide(current: str, source: LanguageSource, text: str) -> LanguageDecision:
     """Decide the language after a user message `text` in a conversation speaking `current`."""
     detection = detect(text)
-    if source is LanguageSource.EXPLICIT or detection.language is None or is_one_word(detection, text):
+    if source is LanguageSource.EXPLICIT or detection.language is None or is_bare_answer(detection, text):
         return LanguageDecision(current, source, False, detection)
     if detection.language == current:
         if source is LanguageSource.DEFAULT and detection.confidence >= 0.5:

@@ -106,8 +106,10 @@ def test_a_typed_no_keeps_an_english_conversation_english() -> None:
         assert decision.language == "en" and not decision.changed, text
 
 
-def test_one_latin_word_never_sets_the_language() -> None:
+def test_a_bare_yes_or_no_never_sets_the_language() -> None:
     for text in ("No", "ok", "sim"):
         assert not language_policy.decide("en", LanguageSource.DEFAULT, text).changed
-    # A script only one of our languages writes still does.
+    # A one-word greeting, or a word in a script only one of our languages writes, still does.
+    assert language_policy.decide("en", LanguageSource.DEFAULT, "oi").language == "pt"
     assert language_policy.decide("en", LanguageSource.DEFAULT, "नमस्ते").language == "ne"
+    assert language_policy.decide("en", LanguageSource.DEFAULT, "学歴評価").language == "ja"
