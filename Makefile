@@ -7,7 +7,7 @@ VENV_RASA := .venv-rasa
 PY := $(VENV)/bin/python
 ENV := source scripts/env.sh &&
 
-.PHONY: help setup system venvs model index train bot-files run test lint typecheck test-api test-actions test-rasa test-e2e eval bench audit clean
+.PHONY: help setup system venvs model index train bot-files run test lint typecheck test-api test-actions test-rasa test-e2e eval bench audit dialogues clean
 
 help:
 	@echo "make run    start api (8000), Rasa (5005) and actions (5055) on SQLite; Ctrl-C stops"
@@ -59,7 +59,7 @@ typecheck: venvs
 	@$(VENV)/bin/mypy --python-executable $(VENV_RASA)/bin/python --python-version 3.11 actions
 
 test-api: venvs
-	@$(ENV) $(VENV)/bin/pytest -q tests --ignore=tests/actions --ignore=tests/e2e
+	@$(ENV) $(VENV)/bin/pytest -q tests --ignore=tests/actions --ignore=tests/e2e --ignore=tests/dialogues
 
 test-actions: venvs
 	@$(ENV) $(VENV_RASA)/bin/python -m pytest -q -p no:cacheprovider tests/actions
@@ -75,6 +75,11 @@ eval: setup
 
 bench: setup
 	@scripts/bench.sh
+
+# The chat-flow dialogue set (issue #20: 200 dialogues as people type) through the real stack; prints
+# completion, median turns and re-asks per flow and language. Not yet all passing, so not in `make test`.
+dialogues: setup
+	@scripts/e2e.sh $(VENV)/bin/pytest -q tests/dialogues; status=$$?; $(ENV) $(PY) -m tests.dialogues.summary; exit $$status
 
 # Known vulnerabilities in both virtualenvs' pins (needs an advisory service: PyPI's JSON API or OSV).
 audit: venvs

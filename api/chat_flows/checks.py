@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from api.chat_flows import parse, words
 from api.chat_flows import slots as s
+from api.chat_flows import words
 from api.chat_flows.asks import (
     CATEGORIES,
     DOCUMENTS,
@@ -26,6 +26,7 @@ from api.chat_flows.asks import (
 )
 from api.chat_flows.context import Ctx
 from api.chat_flows.places import find_country, find_language, language_name
+from api.core import parse
 from api.core.i18n import format_number
 from api.fce import access
 from api.fce.comparability import Country
@@ -134,6 +135,33 @@ def _credential(country_slot: str, name_slot: str | None) -> Callable[..., Outco
     return check
 
 
+NAME_MAX_WORDS = 8
+# Words of a sentence, never of a name (folded): "what do you mean by full name" is a question.
+_SENTENCE_WORDS = frozenset({
+    # Not "do", "da", "la", "minh", "o": they are in Brazilian and Vietnamese names.
+    "what", "how", "why", "can", "could", "is", "are", "does", "i", "my", "you", "your", "the", "please", "mean",
+    "gi", "khong", "toi", "nhe", "duoc",
+    "que", "como", "eu", "voce", "meu", "minha", "favor", "pode",
+    "के", "कसरी", "मेरो", "म", "हो", "छ", "गर्नुहोस्",
+})  # fmt: skip
+_JAPANESE_SENTENCE = re.compile(r"(です|ます|ください|ですか|ますか|でしょう)[。!！?？]?$")
+_NOT_IN_NAMES = re.compile(r"[<>{}\[\]@#$%^*=|\\/?？!！:;0-9０-９]")
+
+
+def fce_name(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    """A person's name as on their documents: letters, spaces and the marks names use (-, ', ., ・),
+    at most eight words. Markup, digits, questions and sentences are asked again."""
+    outcome = _text(200)(ctx, slot, value, slots)
+    name = outcome.updates.get(slot)
+    if not isinstance(name, str):
+        return outcome
+    words_ = [parse.fold(word) for word in name.split()]
+    sentence = any(word in _SENTENCE_WORDS for word in words_) or bool(_JAPANESE_SENTENCE.search(name))
+    if _NOT_IN_NAMES.search(name) or len(words_) > NAME_MAX_WORDS or sentence:
+        return bad(ctx, slot, "flow.error.name", value=parse.shorten(name))
+    return outcome
+
+
 def fce_cred_name(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
     if value == s.SKIPPED and slots.get("fce_cred_id") not in (None, s.OTHER):
         return ok(slot, s.SKIPPED)
@@ -215,6 +243,18 @@ def fce_instruction_language(ctx: Ctx, slot: str, value: s.Value, slots: Slots) 
 def _yes_no(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
     answer = value if isinstance(value, bool) else parse.yes_no(str(value))
     return bad(ctx, slot, "flow.error.yes_no") if answer is None else ok(slot, answer)
+
+
+def fce_consent(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
+    """Consent is a word or the button, never an emoji or the intent model's guess (a "👎" once
+    submitted an application). A typed no is kept: the form ends and nothing is saved."""
+    text = str(value)
+    if value is True or value is False or text in ("yes", "no"):
+        return ok(slot, value is True or text == "yes")
+    answer = parse.yes_no(text)
+    if answer is None or not parse.has_letters(text):
+        return bad(ctx, slot, "flow.error.consent")
+    return ok(slot, answer)
 
 
 def case_reference(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
@@ -422,7 +462,7 @@ Check = Callable[[Ctx, str, s.Value, Slots], Outcome]
 CHECKS: dict[str, Check] = {
     "fce_country": fce_country,
     "fce_credential": _credential("fce_country", None),
-    "fce_name": _text(200),
+    "fce_name": fce_name,
     "fce_contact": fce_contact,
     "fce_language": fce_language,
     "fce_residence": _any_country(optional=False),
@@ -437,7 +477,7 @@ CHECKS: dict[str, Check] = {
     "fce_end_year": fce_end_year,
     "fce_instruction_language": fce_instruction_language,
     "fce_documents": _choice(DOCUMENTS, words.DOCUMENTS),
-    "fce_consent": _yes_no,
+    "fce_consent": fce_consent,
     "case_reference": case_reference,
     "case_access_code": case_access_code,
     "points_category": _choice(CATEGORIES, words.CATEGORY),

@@ -12,7 +12,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.languages import get_official_languages
 
-from api.chat_flows.parse import compact, fold
+from api.core.parse import compact, fold
 from api.fce.countries import country_codes, country_name
 from knowledge_base.language import LANGUAGES
 

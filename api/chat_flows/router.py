@@ -101,7 +101,7 @@ def _without_buttons(reply: Reply) -> Reply:
 def _answerer(guidance: GuidanceService, conversation_id: str, ctx: Ctx) -> Answerer:
     def answer(text: str) -> list[Reply]:
         try:
-            replies = guidance.respond(conversation_id, "ask_guidance", text[:5000], {})
+            replies = guidance.respond(conversation_id, "ask_guidance", text[:5000], {}, hand_off=False)
         except (LookupError, KnowledgeUnavailable):
             return [Reply(text=ctx.t("flow.error.cannot_answer_now"))]
         return [_without_buttons(reply) for reply in replies]

@@ -15,13 +15,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from api.chat_flows import parse, words
 from api.chat_flows import slots as s
+from api.chat_flows import words
 from api.chat_flows.checks import Outcome, check
 from api.chat_flows.context import Ctx
+from api.chat_flows.places import own_language_name
 from api.conversations.responses import Reply
+from api.core import parse
+from knowledge_base.language import LANGUAGES
 
 QUESTION_CONFIDENCE = 0.8
+# Yes/no questions: Rasa maps affirm/deny to true/false, and its model calls "👎" an affirm. A typed
+# answer is read from the text instead (api/chat_flows/parse.py knows yes and no in five languages).
+YES_NO_SLOTS = frozenset({"fce_consent", "points_jp_degree", "pathway_jp_grad"})
 # Without a "?", only a sentence counts as a question: four words, or a long unspaced (Japanese) line.
 QUESTION_MIN_WORDS, QUESTION_MIN_CHARS_UNSPACED = 4, 10
 Answerer = Callable[[str], list[Reply]]
@@ -77,6 +83,29 @@ def is_question(text: str, outcome: Outcome, intent: str | None, confidence: flo
     return guidance and confident and not outcome.valid and _sentence_like(text)
 
 
+_LANGUAGE_MARKERS = tuple(parse.fold(marker) for marker in words.LANGUAGE_REQUEST)
+# Questions whose answer is a language: naming one there is an answer, not a request.
+LANGUAGE_SLOTS = frozenset({"fce_language", "fce_instruction_language"})
+
+
+def requested_language(text: str) -> str | None:
+    """The language a typed request asks to switch to ("can we speak English?"), or None."""
+    folded = parse.fold(text)
+    if not any(marker in folded for marker in _LANGUAGE_MARKERS):
+        return None
+    named = [code for code, names in words.LANGUAGE_NAMES.items() if any(parse.fold(n) in folded for n in names)]
+    return named[0] if len(named) == 1 else None
+
+
+def language_menu(ctx: Ctx, wanted: str) -> Reply:
+    """The language buttons, the one asked for first; pressing one switches and the form goes on."""
+    codes = sorted(LANGUAGES, key=lambda code: code != wanted)
+    buttons = [
+        {"title": own_language_name(code), "payload": f'/set_language{{"language": "{code}"}}'} for code in codes
+    ]
+    return Reply(text=ctx.t("flow.language_switch"), buttons=buttons)
+
+
 def validate(
     ctx: Ctx,
     candidates: Mapping[str, s.Value],
@@ -93,10 +122,18 @@ def validate(
     order = [name for name in s.ASKED_SLOTS if name in candidates]
     for slot in order:
         value, stale = _unprefixed(ctx, slot, candidates[slot])
+        if slot in YES_NO_SLOTS and isinstance(value, bool) and text and slot == requested and intent != "choose":
+            value = text
         outcome = stale or check(ctx, slot, value, known)
         # Only the requested slot's value, exactly as typed (not a button), can be a question or a way out.
         typed = bool(text) and slot == requested and value == text and intent != "choose"
-        if typed and text and is_way_out(text, outcome, intent):
+        wanted = requested_language(text) if typed and text and slot not in LANGUAGE_SLOTS else None
+        if wanted is not None and text:
+            # Never stored as the answer (a name, an institution): the language buttons instead.
+            verdict.valid = False
+            verdict.replies.append(language_menu(ctx, wanted))
+            outcome = Outcome({slot: None}, None)
+        elif typed and text and is_way_out(text, outcome, intent):
             # The form is left by the rule for that intent (bot/data/rules/generated.yml); nothing is said here.
             verdict.exit = True
             verdict.valid = False

@@ -180,3 +180,21 @@ LEVEL = {
     "mba_mot": ("mba", "mot", "経営学修士"),
     "doctorate": ("doctorate", "doctor", "phd", "博士", "tien si", "विद्यावारिधि", "पीएचडी", "doutorado", "doutor"),
 }  # fmt: skip
+
+# A request to change the conversation's language, typed in the middle of a form ("やっぱり日本語で
+# 話してもいいですか"): one of our languages named (api/chat_flows/places.py) together with one of these.
+LANGUAGE_REQUEST = (
+    "speak", "talk", "switch", "change", "in english", "in japanese", "language", "please use",
+    "で話", "語で", "語にして", "語に変え", "語でお願い",
+    "noi tieng", "bang tieng", "doi sang", "chuyen sang", "doi ngon ngu", "ngon ngu",
+    "मा कुरा", "मा बोल", "भाषा", "मा लेख", "ma kura", "bhasa",
+    "falar em", "fala em", "em portugues", "mudar para", "trocar para", "idioma", "lingua",
+)  # fmt: skip
+# Our languages' names as people type them inside a sentence (the places index matches whole answers).
+LANGUAGE_NAMES = {
+    "ja": ("日本語", "japanese", "nihongo", "tieng nhat", "जापानी", "japones"),
+    "en": ("英語", "english", "tieng anh", "अंग्रेजी", "ingles"),
+    "vi": ("ベトナム語", "vietnamese", "tieng viet", "भियतनामी", "vietnamita"),
+    "ne": ("ネパール語", "nepali", "tieng nepal", "नेपाली", "nepales"),
+    "pt": ("ポルトガル語", "portuguese", "tieng bo dao nha", "पोर्चुगिज", "portugues"),
+}

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from api.conversations.models import LanguageSource
+from api.core import parse
 from knowledge_base.language import DEFAULT_LANGUAGE, Detection, detect, normalise_locale
 
 # Evidence strong enough to change a language that came from detection or a channel hint:
@@ -48,10 +49,26 @@ def initial_language(explicit: str | None, channel_hint: str | None) -> tuple[st
     return DEFAULT_LANGUAGE, LanguageSource.DEFAULT
 
 
+def is_bare_answer(detection: Detection, text: str) -> bool:
+    """A one-word yes, no or ok in Latin letters ("No", "ok", "sim"): an answer, never evidence of a
+    language; the character model calls "No" Japanese. (A one-word greeting such as "oi" still
+    sets the language of a new conversation; a stronger rule guards established ones.)"""
+    if detection.method.startswith("script") or len(text.split()) > 1:
+        return False
+    key = parse.compact(text)
+    return key in parse.YES or key in parse.NO
+
+
 def decide(current: str, source: LanguageSource, text: str) -> LanguageDecision:
     """Decide the language after a user message `text` in a conversation speaking `current`."""
     detection = detect(text)
-    if source is LanguageSource.EXPLICIT or detection.language is None or detection.language == current:
+    if source is LanguageSource.EXPLICIT or detection.language is None or is_bare_answer(detection, text):
+        return LanguageDecision(current, source, False, detection)
+    if detection.language == current:
+        if source is LanguageSource.DEFAULT and detection.confidence >= 0.5:
+            # The default was right: it is now the person's language, and as sticky as any detected one.
+            # (Left as DEFAULT, the next "No" flipped an English conversation to Japanese.)
+            return LanguageDecision(current, LanguageSource.DETECTED, True, detection)
         return LanguageDecision(current, source, False, detection)
     if source is LanguageSource.DEFAULT and detection.confidence >= 0.5:
         # Nothing better known yet: the first message with any real signal sets the language.

@@ -24,14 +24,17 @@ from api.conversations.models import Conversation, ConversationState, LanguageSo
 from api.conversations.rasa_client import RasaClient, RasaUnavailable
 from api.conversations.responses import Reply, ResponseTemplates
 from api.conversations.states import Actor, move_locked
+from api.core import parse
 from api.core.i18n import Catalogs
 from api.db.session import Database
 from api.live.broadcast import Broadcaster
+from knowledge_base.language import LANGUAGES
 
 log = logging.getLogger(__name__)
 
 # A button payload: "/intent" or "/intent{json}". Only buttons produce these; typed text never
 # becomes one (see `as_rasa_text`).
+ACCESS_CODE_QUESTION = "flow.ask.case_access_code"
 PAYLOAD_PATTERN = re.compile(r"^/([a-z_]{1,64})(\{.{0,400}\})?$", re.DOTALL)
 MAX_PAYLOAD_CHARS = 512
 
@@ -93,9 +96,65 @@ def parse_payload(payload: str) -> tuple[str, dict[str, Any]]:
     return match.group(1), entities
 
 
+# Markup typed or pasted into a chat is never part of the question: a script or style block goes with
+# its content, any other tag alone. "<script>…</script>ビザの更新は？" is a question about visas.
+_CODE_BLOCK = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+
+
+def without_markup(text: str) -> str:
+    stripped = _TAG.sub(" ", _CODE_BLOCK.sub(" ", text))
+    return " ".join(stripped.split()) if stripped != text else text
+
+
 def as_rasa_text(text: str) -> str:
-    """Typed text is only ever text: a leading '/' would make Rasa read it as an intent."""
+    """Typed text is only ever text: markup is dropped (kept in the stored message), and a leading '/'
+    would make Rasa read it as an intent."""
+    text = without_markup(text) or text
     return "\uff0f" + text[1:] if text.startswith("/") else text
+
+
+# An FCE access code as people type it (api/fce/access.py: 12 of ALPHABET, often in groups of four).
+_CODE = re.compile(
+    r"(?<![0-9A-Za-z])[2-9A-HJ-NP-Za-hj-np-z]{4}[-\s]?[2-9A-HJ-NP-Za-hj-np-z]{4}[-\s]?[2-9A-HJ-NP-Za-hj-np-z]{4}(?![0-9A-Za-z])"
+)
+_REFERENCE = re.compile(r"FCE\W*\d{4}\W*\d{1,6}", re.IGNORECASE)
+MASKED_CODE = "••••-••••-••••"
+
+
+def mask_access_codes(text: str, asked_for_code: bool) -> str:
+    """What the history keeps of a message that carries an access code: the code masked. Only where a
+    code is expected (the bot asked for it, or the message names a case reference), so a name or a
+    word of twelve letters elsewhere is kept as typed."""
+    if not asked_for_code and not _REFERENCE.search(text):
+        return text
+    return _CODE.sub(MASKED_CODE, text)
+
+
+def typed_button_payload(text: str, buttons: list[dict[str, Any]]) -> str | None:
+    """typed_button, limited to short answers and to well-formed payloads of the bot's own buttons
+    (a typed text can never become an arbitrary payload)."""
+    if len(text) > 200:
+        return None
+    payload = typed_button(text, buttons)
+    return payload if payload and PAYLOAD_PATTERN.match(payload) else None
+
+
+def typed_button(text: str, buttons: list[dict[str, Any]]) -> str | None:
+    """The payload of the button a typed answer means: its title typed out, or a yes/no to a question
+    whose buttons are /affirm and /deny ("có" to "Do you want to apply?" once opened another form,
+    because the intent model read it alone). None when the text is not plainly one of them."""
+    key = parse.compact(text)
+    if not key:
+        answer = parse.emoji_yes_no(text)
+    else:
+        for button in buttons:
+            if parse.compact(str(button.get("title") or "")) == key:
+                return str(button.get("payload") or "") or None
+        answer = parse.yes_no(text)
+    wanted = {True: "/affirm", False: "/deny"}.get(answer) if answer is not None else None
+    payloads = [str(b.get("payload") or "") for b in buttons]
+    return wanted if wanted in payloads else None
 
 
 def message_dict(message: Message) -> dict[str, Any]:
@@ -196,6 +255,8 @@ class ConversationService:
         """Store the user's message, then route it to its owner; return the bot's replies."""
         entities: dict[str, Any] = {}
         intent = None
+        last_text, last_buttons = self._last_bot_message(conversation_id)
+        typed_payload = None if payload is not None else typed_button_payload(text, last_buttons)
         if payload is not None:
             intent, entities = parse_payload(payload)
             if intent not in self.templates.intents and intent not in self.local_intents:
@@ -225,7 +286,7 @@ class ConversationService:
             message = Message(
                 conversation=conversation,
                 role=MessageRole.USER.value,
-                text=text,
+                text=mask_access_codes(text, self._asked_for_code(last_text)),
                 language=conversation.language,
                 # A message for someone other than the bot waits for that person.
                 status="received" if conversation.state == ConversationState.BOT.value else "queued",
@@ -267,7 +328,7 @@ class ConversationService:
                 self.rasa.set_slot(conversation_id, "language", language)
             raw = self.rasa.send(
                 conversation_id,
-                payload if payload is not None else as_rasa_text(text),
+                payload if payload is not None else typed_payload or as_rasa_text(text),
                 {"language": language, "channel": channel},
             )
         except RasaUnavailable:
@@ -294,6 +355,25 @@ class ConversationService:
         self._store_replies(conversation_id, language, replies, role=MessageRole.SYSTEM)
 
     # -- helpers -----------------------------------------------------------------------------
+
+    def _last_bot_message(self, conversation_id: str) -> tuple[str, list[dict[str, Any]]]:
+        """The text and buttons of the last message the bot (or the api) sent in this conversation."""
+        with self.db.session() as session:
+            last = session.scalars(
+                select(Message)
+                .where(Message.conversation_id == conversation_id, Message.role != MessageRole.USER.value)
+                .order_by(Message.id.desc())
+                .limit(1)
+            ).first()
+            if last is None:
+                return "", []
+            buttons = (last.payload or {}).get("buttons") or []
+            return last.text or "", [b for b in buttons if isinstance(b, dict)]
+
+    def _asked_for_code(self, last_text: str) -> bool:
+        return any(
+            last_text.strip() == self.catalogs.gettext(ACCESS_CODE_QUESTION, language).strip() for language in LANGUAGES
+        )
 
     def _apologise(
         self, conversation_id: str, language: str, state: str, message_id: int, status: str

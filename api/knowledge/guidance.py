@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 from sqlalchemy import func, select
 
-from api.conversations.models import Conversation, OwnershipEvent
+from api.conversations.models import Conversation, Message, MessageRole, OwnershipEvent
 from api.conversations.responses import Reply
 from api.core.i18n import Catalogs, format_date
 from api.db.session import Database
@@ -73,7 +73,12 @@ class GuidanceService:
 
     # -- entry point -----------------------------------------------------------------------------
 
-    def respond(self, conversation_id: str, intent: str, text: str, entities: dict[str, Any]) -> list[Reply]:
+    def respond(
+        self, conversation_id: str, intent: str, text: str, entities: dict[str, Any], *, hand_off: bool = True
+    ) -> list[Reply]:
+        """The answer to a question or a topic button. `hand_off=False` for questions asked inside a
+        form: an unsure answer there never hands the conversation to a person (the form would be
+        stranded in the advisor queue, outside office hours with no way back)."""
         language = self.conversation_language(conversation_id)
         if language is None:
             raise LookupError(conversation_id)
@@ -83,11 +88,13 @@ class GuidanceService:
             return self.detail(str(entities.get("topic_id", "")), language)
         if intent == "feedback":
             return self.feedback(conversation_id, entities.get("answer_id"), str(entities.get("value", "")), language)
-        return self.search_answer(conversation_id, text, language)
+        return self.search_answer(conversation_id, text, language, hand_off=hand_off)
 
     # -- answers ---------------------------------------------------------------------------------
 
-    def search_answer(self, conversation_id: str, question: str, language: str) -> list[Reply]:
+    def search_answer(
+        self, conversation_id: str, question: str, language: str, *, hand_off: bool = True
+    ) -> list[Reply]:
         result = self.knowledge.retriever.search(question, language=language, top=3)
         replies: list[Reply] = []
         # The answer is always in the conversation's language (English unless the user chose or
@@ -104,13 +111,13 @@ class GuidanceService:
                     buttons=[{"title": self.t("button.talk_to_person", answer_language), "payload": "/request_human"}],
                 )
             )
-            return replies + self.maybe_hand_off(conversation_id)
+            return replies + (self.maybe_hand_off(conversation_id) if hand_off else [])
         if not result.confident:
             self.record(conversation_id, question, answer_language, hits[0].topic_id, hits[0].score, confident=False)
             buttons = [{"title": hit.title, "payload": payload("ask_topic", topic_id=hit.topic_id)} for hit in hits[:3]]
             buttons.append({"title": self.t("button.talk_to_person", answer_language), "payload": "/request_human"})
             replies.append(Reply(text=self.t("guidance.not_sure", answer_language), buttons=buttons))
-            return replies + self.maybe_hand_off(conversation_id)
+            return replies + (self.maybe_hand_off(conversation_id) if hand_off else [])
         best = hits[0]
         replies.extend(
             self.topic_answer(conversation_id, best.topic_id, answer_language, question=question, score=best.score)
@@ -186,7 +193,8 @@ class GuidanceService:
         """Two unsure answers in a row: a person is likelier to help than a third guess.
 
         "In a row" counts only since the last owner change, so a user who came back from an
-        advisor starts afresh.
+        advisor starts afresh; and only when the person wrote nothing else between the two questions
+        (a form's answers in between make them two separate doubts, not a stuck conversation).
         """
         if self.handoff is None:
             return []
@@ -204,7 +212,16 @@ class GuidanceService:
                     OwnershipEvent.conversation_id == conversation_id, OwnershipEvent.created_at >= last_two[1][1]
                 )
             )
-        if changed:
+            # The current question is stored before it is answered: one user message since the
+            # earlier unsure answer is that question; more are turns in between.
+            between = session.scalar(
+                select(func.count()).where(
+                    Message.conversation_id == conversation_id,
+                    Message.role == MessageRole.USER.value,
+                    Message.created_at > last_two[1][1],
+                )
+            )
+        if changed or (between or 0) > 1:
             return []
         return self.handoff(conversation_id, "low_confidence")
 

@@ -430,3 +430,17 @@ def test_console_socket_refuses_strangers(client: TestClient) -> None:
     with client.websocket_connect("/api/v1/advisor/ws") as ws, pytest.raises(WebSocketDisconnect) as closed:
         ws.receive_json()
     assert closed.value.code == 4401
+
+
+def test_unsure_answers_with_other_turns_between_are_not_in_a_row(
+    client: TestClient, conversation: dict[str, str]
+) -> None:
+    # Issue #20, defect 1: two doubts ten form answers apart are not a stuck conversation.
+    guidance = client.app.state.services.guidance  # type: ignore[attr-defined]
+    cid = conversation["conversation_id"]
+    guidance.record(cid, "q1", "en", None, None, confident=False)
+    say(client, conversation, "Nguyen Van An")
+    say(client, conversation, "2016")
+    guidance.record(cid, "q2", "en", None, None, confident=False)
+    assert guidance.maybe_hand_off(cid) == []
+    assert client.app.state.services.conversations.get(cid).state == "bot"  # type: ignore[attr-defined]

@@ -94,3 +94,22 @@ def test_a_short_katakana_name_does_not_flip_an_established_language() -> None:
     # A real Japanese sentence still does, and so does a long katakana-only phrase.
     assert language_policy.decide("vi", LanguageSource.DETECTED, "ネパールで働きたいです").language == "ja"
     assert language_policy.decide("vi", LanguageSource.CHANNEL, "ソフトウェアエンジニアリング").language == "ja"
+
+
+def test_a_typed_no_keeps_an_english_conversation_english() -> None:
+    # Issue #20, defect 0: the default was English, the first sentence agreed, and "No" (which the
+    # character model calls Japanese) then flipped the conversation to Japanese.
+    first = language_policy.decide("en", LanguageSource.DEFAULT, "Hello, I have a question about visas")
+    assert first.language == "en" and first.source is LanguageSource.DETECTED
+    for text in ("No", "no", "ok", "vn", "co"):
+        decision = language_policy.decide(first.language, first.source, text)
+        assert decision.language == "en" and not decision.changed, text
+
+
+def test_a_bare_yes_or_no_never_sets_the_language() -> None:
+    for text in ("No", "ok", "sim"):
+        assert not language_policy.decide("en", LanguageSource.DEFAULT, text).changed
+    # A one-word greeting, or a word in a script only one of our languages writes, still does.
+    assert language_policy.decide("en", LanguageSource.DEFAULT, "oi").language == "pt"
+    assert language_policy.decide("en", LanguageSource.DEFAULT, "नमस्ते").language == "ne"
+    assert language_policy.decide("en", LanguageSource.DEFAULT, "学歴評価").language == "ja"

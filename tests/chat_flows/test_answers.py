@@ -229,9 +229,10 @@ def test_hostile_names_are_refused(
 
 
 def test_markup_is_kept_as_text(flows: Flows, conversation_in: Callable[[str], str]) -> None:
-    """Escaping is each renderer's job (widget, console, Telegram); the value is stored as typed."""
-    result = check(flows, conversation_in("en"), "fce_name", "<script>alert(1)</script>  Smith")
-    assert result["slots"] == {"fce_name": "<script>alert(1)</script> Smith"}
+    """Escaping is each renderer's job (widget, console, Telegram); the value is stored as typed.
+    (A name is no longer free text: issue #20 asks markup there again, see test_typing.py.)"""
+    result = check(flows, conversation_in("en"), "fce_institution", "<script>alert(1)</script>  Smith")
+    assert result["slots"] == {"fce_institution": "<script>alert(1)</script> Smith"}
 
 
 def test_a_huge_number_is_a_reask_not_an_error(flows: Flows, conversation_in: Callable[[str], str]) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from api.chat_flows import parse
 from api.chat_flows.places import find_country, find_language
+from api.core import parse
 
 
 @pytest.mark.parametrize(

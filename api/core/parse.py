@@ -186,13 +186,48 @@ NO = frozenset({
 })  # fmt: skip
 
 
+# Emoji answers. 🙏 (please, thanks) and 🤔 say neither: they are re-asked.
+YES_EMOJI = frozenset("👍👌✅🙆⭕🆗✔☑💯")
+NO_EMOJI = frozenset("👎🙅❌✖⛔🚫")
+_EMOJI_MODIFIERS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0e\ufe0f\u200d]")
+# Words that add nothing to a yes or no ("có ạ", "yes please", "はい、お願いします").
+_FILLERS = frozenset({
+    "a", "please", "pls", "plz", "thanks", "of", "course", "sure", "i", "do", "nhe", "nha", "a.", "chu", "desu",
+    "onegaishimasu", "お願いします", "です", "por", "favor", "obrigado", "obrigada", "छ", "हजुर",
+})  # fmt: skip
+
+
+def emoji_yes_no(text: str) -> bool | None:
+    """👍 or 👎 alone (any skin tone); None for anything else."""
+    marks = set(_EMOJI_MODIFIERS.sub("", text).replace(" ", ""))
+    if marks and marks <= YES_EMOJI:
+        return True
+    if marks and marks <= NO_EMOJI:
+        return False
+    return None
+
+
+def has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
 def yes_no(text: str) -> bool | None:
+    """Yes, no or None, from a typed answer: "yes", "có ạ", "はい、お願いします", "👎", "yes i agree"."""
     key = compact(text)
     if key in YES:
         return True
     if key in NO:
         return False
-    return None
+    if not has_letters(text):
+        return emoji_yes_no(text)
+    tokens = [compact(token) for token in re.split(r"[\s,、。.!！]+", text) if compact(token)]
+    if not tokens or tokens[0] not in YES | NO:
+        return None
+    # "yes i agree", "no thanks": the first word answers; any no-word after a yes makes it unclear.
+    rest = [t for t in tokens[1:] if t not in _FILLERS]
+    if tokens[0] in NO:
+        return False
+    return True if not any(t in NO for t in rest) else None
 
 
 def keyword(text: str, table: Mapping[str, tuple[str, ...]]) -> str | None:
