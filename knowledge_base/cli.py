@@ -88,7 +88,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from knowledge_base.evaluate import run_eval
 
-    return run_eval(Path(args.index), Path(args.dev), calibrate=args.calibrate, tune_weights=args.tune)
+    return run_eval(
+        Path(args.index), Path(args.dev), calibrate_model=args.calibrate, tune_weights=args.tune, check=args.check
+    )
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -126,11 +128,14 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_search)
 
     dev = str(Path(articles.CONTENT_DIR).parent / "eval")
-    e = sub.add_parser("eval", help="hit@1, hit@3, MRR per language and language-ID accuracy on the dev set")
+    e = sub.add_parser(
+        "eval", help="hit@1, hit@3, MRR, direct answers and language ID per language, tuning and test parts"
+    )
     e.add_argument("--index", default=str(DEFAULT_INDEX_DIR))
     e.add_argument("--dev", default=dev, help="folder of dev_*.jsonl or one file")
-    e.add_argument("--calibrate", action="store_true", help="store the confidence threshold in the index")
-    e.add_argument("--tune", action="store_true", help="also search fusion weights (slow) before calibrating")
+    e.add_argument("--calibrate", action="store_true", help="fit the confidence model on the tuning part, store it")
+    e.add_argument("--tune", action="store_true", help="also search fusion weights on the tuning part, then calibrate")
+    e.add_argument("--check", action="store_true", help="exit 1 when the test part misses issue 14's targets")
     e.set_defaults(func=cmd_eval)
 
     n = sub.add_parser("bench", help="throughput, latency, build time and memory, against plain fp32")
