@@ -61,6 +61,30 @@ def topic_max(
     return out
 
 
+def topic_slots(chunk_topics: Sequence[int] | np.ndarray[Any, Any], n_topics: int, mask: np.ndarray) -> np.ndarray:
+    """(topics, width) matrix of the masked-in chunk ids of each topic, padded with -1."""
+    topics = np.asarray(chunk_topics)
+    members = [np.flatnonzero(mask & (topics == t)) for t in range(n_topics)]
+    width = max([1, *(len(m) for m in members)])
+    out = np.full((n_topics, width), -1, dtype=np.int64)
+    for t, m in enumerate(members):
+        out[t, : len(m)] = m
+    return out
+
+
+def topic_top_mean(chunk_scores: np.ndarray, slots: np.ndarray, k: int) -> np.ndarray:
+    """Mean of each topic's best `k` chunk scores (fewer when it has fewer); -inf without chunks.
+
+    For the short example-question chunks one lucky match is noise; several close ones are a topic.
+    """
+    values = np.where(slots >= 0, chunk_scores[np.maximum(slots, 0)], -np.inf)
+    best = -np.sort(-values, axis=1)[:, :k]
+    finite = np.isfinite(best)
+    count = finite.sum(axis=1)
+    total = np.where(finite, best, 0.0).sum(axis=1)
+    return np.where(count > 0, total / np.maximum(count, 1), -np.inf).astype(np.float32)
+
+
 def ranks(scores: np.ndarray) -> np.ndarray:
     """1-based rank of each entry along the last axis (ties: the earlier entry ranks first)."""
     order = np.argsort(-scores, axis=-1, kind="stable")

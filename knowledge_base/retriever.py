@@ -15,7 +15,7 @@ from knowledge_base.articles import Article, Section
 from knowledge_base.bm25 import BM25
 from knowledge_base.confidence import ConfidenceModel, features
 from knowledge_base.embedder import Embedder, load_embedder
-from knowledge_base.fusion import TUNED, FusionWeights, rrf, topic_max
+from knowledge_base.fusion import TUNED, FusionWeights, rrf, topic_max, topic_slots, topic_top_mean
 from knowledge_base.index_builder import DEFAULT_INDEX_DIR, QUESTION, read_manifest
 from knowledge_base.language import DEFAULT_LANGUAGE, LANGUAGES, detect, normalise_locale
 from knowledge_base.tokens import tokens
@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 MAX_QUERY_CHARS = 1000
 SNIPPET_CHARS = 280
 DEFAULT_THRESHOLD = 0.5
+# A topic's example-question score is the mean of its best this-many questions (chosen on the
+# dev set's tuning part: 3 beat 1 and 2 there).
+QUESTION_POOL = 3
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,7 @@ class Retriever:
         self.chunk_topic = np.array([topic_index[c["topic_id"]] for c in chunks], dtype=np.int64)
         self.chunk_language = np.array([c["language"] for c in chunks])
         self.chunk_is_question = np.array([c["kind"] == QUESTION for c in chunks], dtype=bool)
+        self.question_slots = topic_slots(self.chunk_topic, len(self.topics), self.chunk_is_question)
 
     @property
     def threshold(self) -> float:
@@ -197,7 +201,7 @@ class Retriever:
             # share words with articles in other languages: every language's BM25, each scaled
             # to its own best topic so the languages compare.
             "bm25_any": self._bm25_topics(query_tokens, set(self.bm25), n_topics, scaled=True),
-            "question_dense": topic_max(dense, self.chunk_topic, n_topics, self.chunk_is_question),
+            "question_dense": topic_top_mean(dense, self.question_slots, QUESTION_POOL),
             "question_bm25": self._bm25_question_topics(query_tokens, n_topics),
         }
         return signals, dense
