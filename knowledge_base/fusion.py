@@ -44,7 +44,9 @@ class FusionWeights:
 
 # Tuned on the tuning part of the dev set only (`eval --tune`); the index's calibration.json, written
 # by `eval --calibrate`, carries the weights actually used.
-TUNED = FusionWeights(dense_language=1.0, dense_any=1.0, bm25=0.3, bm25_any=1.0, k=3.0)
+TUNED = FusionWeights(
+    dense_language=1.0, dense_any=0.0, bm25=0.3, bm25_any=0.3, k=3.0, question_dense=0.5, question_bm25=1.0
+)
 
 
 def topic_max(

@@ -5,7 +5,8 @@ Nepali here, kana is Japanese, Vietnamese-only letters are Vietnamese, Hangul an
 languages we do not speak. Latin-script text is where the hard cases are: romanised Nepali
 ("visa renew garna paryo"), romanised Japanese ("biza koushin shitai"), Vietnamese typed without
 diacritics. General-purpose identifiers do not know those, so a character n-gram naive Bayes model
-learnt from our own labelled NLU training data (bot/data/nlu/<lang>.yml) decides, and langid
+learnt from our own labelled data (the NLU training data, bot/data/nlu/<lang>.yml, and the knowledge
+base's example questions, knowledge_base/questions/<lang>.yml) decides, and langid
 (py3langid, restricted to our Latin-script languages) settles what that model is unsure of.
 
 Both the api (conversation language) and the knowledge base (query language) use this module.
@@ -36,6 +37,7 @@ _HANGUL = re.compile(r"[\uAC00-\uD7AF\u1100-\u11FF\u3130-\u318F]")
 _VIETNAMESE = re.compile(r"[ăđơưĂĐƠƯ\u1EA0-\u1EF9]")
 _LATIN_WORD = re.compile(r"[a-zA-Z\u00C0-\u024F\u1E00-\u1EFF]+")
 NLU_DIR = Path(__file__).resolve().parents[1] / "bot" / "data" / "nlu"
+QUESTIONS_DIR = Path(__file__).resolve().parent / "questions"
 MODEL_CONFIDENT = 0.6
 LANGID_CONFIDENT = 0.95
 
@@ -112,11 +114,23 @@ def _training_lines(path: Path) -> list[str]:
     return lines
 
 
+def _question_lines(path: Path) -> list[str]:
+    """The example questions of one language (questions/<lang>.yml: `topics: {topic: [text, ...]}`)."""
+    if not path.is_file():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    topics = data.get("topics") if isinstance(data, dict) else None
+    return [str(t) for texts in (topics or {}).values() if isinstance(texts, list) for t in texts]
+
+
 @lru_cache(maxsize=1)
 def _char_model() -> CharModel | None:
-    """Learnt once per process from the NLU training data (never from the held-out sets)."""
+    """Learnt once per process from the NLU training data and the knowledge base's example questions
+    (never from the NLU held-out sets or the knowledge base's dev set)."""
     samples = {
-        lang: _training_lines(NLU_DIR / f"{lang}.yml") for lang in LANGUAGES if (NLU_DIR / f"{lang}.yml").exists()
+        lang: _training_lines(NLU_DIR / f"{lang}.yml") + _question_lines(QUESTIONS_DIR / f"{lang}.yml")
+        for lang in LANGUAGES
+        if (NLU_DIR / f"{lang}.yml").exists() or (QUESTIONS_DIR / f"{lang}.yml").exists()
     }
     return CharModel(samples) if samples else None
 
