@@ -28,7 +28,15 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from knowledge_base import questions
+
     report = articles.validate(Path(args.content))
+    known = {a.topic_id for a in report.articles}
+    examples, problems = questions.load(Path(args.questions))
+    problems += sorted(
+        {f"example question for unknown topic {q.topic_id!r}" for q in examples if q.topic_id not in known}
+    )
+    report.errors += problems
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     languages = {a.language for a in report.articles}
@@ -42,7 +50,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from knowledge_base.index_builder import build
 
-    result = build(Path(args.index), Path(args.content), force=args.force)
+    result = build(Path(args.index), Path(args.content), force=args.force, questions_dir=Path(args.questions))
     m = result.manifest
     if not result.built:
         print(f"{result.index_dir}: up to date ({m['articles']} articles, {m['chunks']} chunks)")
@@ -110,11 +118,13 @@ def parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="check every article's front matter and the topic list")
     v.add_argument("--content", default=str(articles.CONTENT_DIR))
+    v.add_argument("--questions", default=str(Path(articles.CONTENT_DIR).parent / "questions"))
     v.set_defaults(func=cmd_validate)
 
     b = sub.add_parser("build", help="build the index (only when content or model changed)")
     b.add_argument("--index", default=str(DEFAULT_INDEX_DIR))
     b.add_argument("--content", default=str(articles.CONTENT_DIR))
+    b.add_argument("--questions", default=str(Path(articles.CONTENT_DIR).parent / "questions"))
     b.add_argument("--force", action="store_true")
     b.set_defaults(func=cmd_build)
 

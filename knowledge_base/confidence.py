@@ -59,7 +59,7 @@ def _finite_max(values: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -40, 40))), dtype=np.float64)
 
 
 @dataclass(frozen=True)
