@@ -37,7 +37,6 @@ _HANGUL = re.compile(r"[\uAC00-\uD7AF\u1100-\u11FF\u3130-\u318F]")
 _VIETNAMESE = re.compile(r"[ăđơưĂĐƠƯ\u1EA0-\u1EF9]")
 _LATIN_WORD = re.compile(r"[a-zA-Z\u00C0-\u024F\u1E00-\u1EFF]+")
 NLU_DIR = Path(__file__).resolve().parents[1] / "bot" / "data" / "nlu"
-QUESTIONS_DIR = Path(__file__).resolve().parent / "questions"
 MODEL_CONFIDENT = 0.6
 LANGID_CONFIDENT = 0.95
 
@@ -114,24 +113,17 @@ def _training_lines(path: Path) -> list[str]:
     return lines
 
 
-def _question_lines(path: Path) -> list[str]:
-    """The example questions of one language (questions/<lang>.yml: `topics: {topic: [text, ...]}`)."""
-    if not path.is_file():
-        return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    topics = data.get("topics") if isinstance(data, dict) else None
-    return [str(t) for texts in (topics or {}).values() if isinstance(texts, list) for t in texts]
-
-
 @lru_cache(maxsize=1)
 def _char_model() -> CharModel | None:
     """Learnt once per process from the NLU training data and the knowledge base's example questions
     (never from the NLU held-out sets or the knowledge base's dev set)."""
+    from knowledge_base import questions  # imported here: it imports this module's LANGUAGES
+
     samples = {
-        lang: _training_lines(NLU_DIR / f"{lang}.yml") + _question_lines(QUESTIONS_DIR / f"{lang}.yml")
-        for lang in LANGUAGES
-        if (NLU_DIR / f"{lang}.yml").exists() or (QUESTIONS_DIR / f"{lang}.yml").exists()
+        lang: _training_lines(NLU_DIR / f"{lang}.yml") for lang in LANGUAGES if (NLU_DIR / f"{lang}.yml").exists()
     }
+    for question in questions.load()[0]:
+        samples.setdefault(question.language, []).append(question.text)
     return CharModel(samples) if samples else None
 
 
