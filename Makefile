@@ -7,7 +7,7 @@ VENV_RASA := .venv-rasa
 PY := $(VENV)/bin/python
 ENV := source scripts/env.sh &&
 
-.PHONY: help setup system venvs model index train bot-files run test lint typecheck test-api test-actions test-rasa test-e2e eval bench audit dialogues clean
+.PHONY: help setup system venvs model index train bot-files run test lint typecheck test-api test-kb test-actions test-rasa test-e2e eval bench audit dialogues clean
 
 help:
 	@echo "make run    start api (8000), Rasa (5005) and actions (5055) on SQLite; Ctrl-C stops"
@@ -32,7 +32,7 @@ model: venvs
 index: model
 	@$(ENV) $(PY) -m knowledge_base validate
 	@$(ENV) $(PY) -m knowledge_base build
-	@# The confidence threshold is calibrated on the dev set whenever the index changed.
+	@# The confidence model is fitted on the dev set's tuning part whenever the index changed.
 	@if [ ! -f var/index/calibration.json ] || [ var/index/manifest.json -nt var/index/calibration.json ]; then \
 	  $(ENV) $(PY) -m knowledge_base eval --calibrate > var/kb-calibration.log && tail -n 12 var/kb-calibration.log; fi
 
@@ -47,7 +47,7 @@ bot-files: venvs
 run: setup
 	@scripts/run.sh
 
-test: setup lint typecheck test-api test-actions test-rasa test-e2e
+test: setup lint typecheck test-api test-kb test-actions test-rasa test-e2e
 	@echo "make test: all checks passed"
 
 lint: venvs
@@ -60,6 +60,10 @@ typecheck: venvs
 
 test-api: venvs
 	@$(ENV) $(VENV)/bin/pytest -q tests --ignore=tests/actions --ignore=tests/e2e --ignore=tests/dialogues
+
+# Accuracy guard on the dev set's test part, against the built index (a few seconds).
+test-kb: index
+	@$(ENV) $(PY) -m knowledge_base eval --check
 
 test-actions: venvs
 	@$(ENV) $(VENV_RASA)/bin/python -m pytest -q -p no:cacheprovider tests/actions

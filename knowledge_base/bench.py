@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from knowledge_base.evaluate import load_dev
+from knowledge_base.dev_set import load_dev
 
 
 def _rss_mib() -> float:

@@ -29,7 +29,15 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from knowledge_base import questions
+
     report = articles.validate(Path(args.content))
+    known = {a.topic_id for a in report.articles}
+    examples, problems = questions.load(Path(args.questions))
+    problems += sorted(
+        {f"example question for unknown topic {q.topic_id!r}" for q in examples if q.topic_id not in known}
+    )
+    report.errors += problems
     data_errors = freshness.validate_data(Path(args.data))
     for error in [*report.errors, *data_errors]:
         print(f"error: {error}", file=sys.stderr)
@@ -67,7 +75,7 @@ def cmd_stale(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from knowledge_base.index_builder import build
 
-    result = build(Path(args.index), Path(args.content), force=args.force)
+    result = build(Path(args.index), Path(args.content), force=args.force, questions_dir=Path(args.questions))
     m = result.manifest
     if not result.built:
         print(f"{result.index_dir}: up to date ({m['articles']} articles, {m['chunks']} chunks)")
@@ -113,7 +121,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from knowledge_base.evaluate import run_eval
 
-    return run_eval(Path(args.index), Path(args.dev), calibrate=args.calibrate, tune_weights=args.tune)
+    return run_eval(
+        Path(args.index), Path(args.dev), calibrate_model=args.calibrate, tune_weights=args.tune, check=args.check
+    )
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -134,6 +144,7 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check every article's front matter, the topic list and the rule files' dates")
     v.add_argument("--content", default=str(articles.CONTENT_DIR))
     v.add_argument("--data", default=str(freshness.DATA_DIR), help="folder of rule data files (*.yml)")
+    v.add_argument("--questions", default=str(Path(articles.CONTENT_DIR).parent / "questions"))
     v.set_defaults(func=cmd_validate)
 
     st = sub.add_parser("stale", help="list articles and rule files past their review_due (exits 0)")
@@ -145,6 +156,7 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the index (only when content or model changed)")
     b.add_argument("--index", default=str(DEFAULT_INDEX_DIR))
     b.add_argument("--content", default=str(articles.CONTENT_DIR))
+    b.add_argument("--questions", default=str(Path(articles.CONTENT_DIR).parent / "questions"))
     b.add_argument("--force", action="store_true")
     b.set_defaults(func=cmd_build)
 
@@ -158,11 +170,14 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_search)
 
     dev = str(Path(articles.CONTENT_DIR).parent / "eval")
-    e = sub.add_parser("eval", help="hit@1, hit@3, MRR per language and language-ID accuracy on the dev set")
+    e = sub.add_parser(
+        "eval", help="hit@1, hit@3, MRR, direct answers and language ID per language, tuning and test parts"
+    )
     e.add_argument("--index", default=str(DEFAULT_INDEX_DIR))
     e.add_argument("--dev", default=dev, help="folder of dev_*.jsonl or one file")
-    e.add_argument("--calibrate", action="store_true", help="store the confidence threshold in the index")
-    e.add_argument("--tune", action="store_true", help="also search fusion weights (slow) before calibrating")
+    e.add_argument("--calibrate", action="store_true", help="fit the confidence model on the tuning part, store it")
+    e.add_argument("--tune", action="store_true", help="also search fusion weights on the tuning part, then calibrate")
+    e.add_argument("--check", action="store_true", help="exit 1 when the test part misses issue 14's targets")
     e.set_defaults(func=cmd_eval)
 
     n = sub.add_parser("bench", help="throughput, latency, build time and memory, against plain fp32")

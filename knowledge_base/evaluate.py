@@ -1,8 +1,15 @@
-"""Retrieval quality on the dev set: hit@1, hit@3 and MRR per language, language-ID accuracy.
+"""Retrieval quality on the dev set, per part (tuning, test) and language: hit@1, hit@3, MRR, the
+share of questions the chat answers directly and how often those direct answers are right, and
+language identification.
 
-Signals are computed once per question; tuning the fusion weights then only re-fuses numbers.
-Calibration stores, next to the index, the score threshold above which the top answer was right
-at least TARGET_PRECISION of the time on the dev set (below it the bot offers topic buttons).
+Only the tuning part is ever fitted on: `--tune` searches the fusion weights on it, `--calibrate`
+fits the confidence model on it and stores both next to the index (calibration.json). The test part
+is measured, never used to choose anything. `--check` (the accuracy guard `make test` runs after
+building the index) exits 1 when the test part falls below GUARD, and lists which of issue 14's
+TARGETS it misses without failing on them: at 43 questions per language one question is 2.3 points,
+so the guard sits below today's figures by a few questions and catches regressions, not noise.
+
+Signals are computed once per question; re-weighting then only re-fuses arrays.
 """
 
 from __future__ import annotations
@@ -12,125 +19,158 @@ import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
+from knowledge_base import confidence as confidence_mod
+from knowledge_base.confidence import ConfidenceModel, features
+from knowledge_base.dev_set import DevItem, load_dev, parts
 from knowledge_base.fusion import FusionWeights
 from knowledge_base.language import DEFAULT_LANGUAGE, LANGUAGES, detect
 from knowledge_base.retriever import Retriever, cut_query
 
-TARGET_PRECISION = 0.95
+__all__ = ["DevItem", "load_dev", "run_eval"]
 
-
-@dataclass(frozen=True)
-class DevItem:
-    id: str
-    language: str
-    topic_id: str
-    text: str
+# Issue 14's targets on the test part, per language (direct answers: over all test questions).
+TARGETS = {"hit@1": 0.90, "hit@3": 0.97, "direct": 0.75, "precision": 0.95, "langid": 0.99}
+# The regression guard's floors (test part measured at 0.84-0.98 hit@1, 0.95-1.0 hit@3, 83 % direct
+# at 97.8 %, language ID 0.98-1.0 when they were set).
+GUARD = {"hit@1": 0.80, "hit@3": 0.93, "direct": 0.75, "precision": 0.95, "langid": 0.95}
+NOT_FOUND = 10**6
 
 
 @dataclass
 class Prepared:
-    item: DevItem
-    detected: str | None
-    signals: dict[str, np.ndarray]
+    items: list[DevItem]
+    detected: list[str | None]
+    signals: dict[str, np.ndarray]  # name -> (questions, topics)
+    targets: np.ndarray  # topic index of each question, -1 when the topic is not in the index
 
 
-def load_dev(path: Path) -> list[DevItem]:
-    files = sorted(path.glob("dev_*.jsonl")) if path.is_dir() else [path]
-    items = []
-    for file in files:
-        for line in file.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                d = json.loads(line)
-                items.append(DevItem(str(d["id"]), d["language"], d["topic_id"], d["text"]))
-    return items
-
-
-def prepare(retriever: Retriever, items: list[DevItem]) -> list[Prepared]:
-    out = []
+def prepare(retriever: Retriever, items: list[DevItem]) -> Prepared:
+    detected: list[str | None] = []
+    rows: dict[str, list[np.ndarray]] = defaultdict(list)
     for item in items:
         text = cut_query(item.text)
-        detected = detect(text).language
-        signals, _ = retriever.signals(text, detected or DEFAULT_LANGUAGE, detected)
-        out.append(Prepared(item, detected, signals))
+        language = detect(text).language
+        detected.append(language)
+        signals, _ = retriever.signals(text, language or DEFAULT_LANGUAGE, language)
+        for name, values in signals.items():
+            rows[name].append(values)
+    n_topics = len(retriever.topics)
+    stacked = {name: np.stack(values) if values else np.zeros((0, n_topics)) for name, values in rows.items()}
+    index = {t: i for i, t in enumerate(retriever.topics)}
+    targets = np.array([index.get(i.topic_id, -1) for i in items], dtype=np.int64)
+    return Prepared(items, detected, stacked, targets)
+
+
+@dataclass
+class Outcome:
+    ranks: np.ndarray  # rank of the right topic per question (NOT_FOUND when absent)
+    features: np.ndarray  # confidence features per question
+    direct: np.ndarray  # answered directly (bool)
+
+
+def outcome(retriever: Retriever, prepared: Prepared, weights: FusionWeights, model: ConfidenceModel) -> Outcome:
+    scores = retriever.fuse(prepared.signals, weights) / weights.best_possible
+    n = len(prepared.items)
+    if n == 0:
+        return Outcome(np.zeros(0), np.zeros((0, len(confidence_mod.FEATURES))), np.zeros(0, dtype=bool))
+    safe = np.maximum(prepared.targets, 0)
+    target_scores = scores[np.arange(n), safe]
+    better = (scores > target_scores[:, None]).sum(axis=1)
+    # Ties go to the earlier topic, as in the retriever's stable sort.
+    tied_before = ((scores == target_scores[:, None]) & (np.arange(scores.shape[1]) < safe[:, None])).sum(axis=1)
+    ranks = (better + tied_before + 1).astype(np.float64)
+    ranks[(prepared.targets < 0) | (target_scores <= 0)] = NOT_FOUND
+    x = features(scores, prepared.signals)
+    return Outcome(ranks, x, np.asarray(model.decide(x), dtype=bool))
+
+
+def table(prepared: Prepared, result: Outcome) -> dict[str, dict[str, float]]:
+    """Per language and "all": n, hit@1, hit@3, MRR, direct (share answered directly), precision
+    (share of direct answers whose top topic is right), langid."""
+    languages = np.array([i.language for i in prepared.items])
+    right_language = np.array([d == i.language for d, i in zip(prepared.detected, prepared.items, strict=True)])
+    out: dict[str, dict[str, float]] = {}
+    present = [lang for lang in [*LANGUAGES, *sorted(set(languages) - set(LANGUAGES))] if (languages == lang).any()]
+    for lang in [*present, "all"]:
+        mask = np.ones(len(languages), dtype=bool) if lang == "all" else languages == lang
+        r = result.ranks[mask]
+        direct = result.direct[mask]
+        out[lang] = {
+            "n": float(mask.sum()),
+            "hit@1": float(np.mean(r <= 1)),
+            "hit@3": float(np.mean(r <= 3)),
+            "mrr": float(np.mean(1.0 / r)),
+            "direct": float(np.mean(direct)),
+            "precision": float(np.mean(r[direct] <= 1)) if direct.any() else float("nan"),
+            "langid": float(np.mean(right_language[mask])),
+        }
     return out
 
 
-def metrics(retriever: Retriever, prepared: list[Prepared], weights: FusionWeights) -> dict[str, Any]:
-    """Per-language hit@1/hit@3/MRR plus each question's top score and correctness (for calibration)."""
-    per_lang: dict[str, list[float]] = defaultdict(list)
-    rows = []
-    norm = weights.best_possible
-    for p in prepared:
-        scores = retriever.fuse(p.signals, weights)
-        order = list(np.argsort(-scores, kind="stable"))
-        target = retriever.topics.index(p.item.topic_id) if p.item.topic_id in retriever.topics else -1
-        rank = order.index(target) + 1 if target >= 0 and scores[target] > 0 else 10**6
-        per_lang[p.item.language].append(rank)
-        rows.append((float(scores[order[0]]) / norm, rank == 1))
-    table = {}
-    for lang in [*LANGUAGES, *sorted(set(per_lang) - set(LANGUAGES))]:
-        r = np.array(per_lang.get(lang, []), dtype=np.float64)
-        if len(r):
-            table[lang] = {
-                "n": len(r),
-                "hit@1": float(np.mean(r <= 1)),
-                "hit@3": float(np.mean(r <= 3)),
-                "mrr": float(np.mean(1.0 / r)),
-            }
-    return {"languages": table, "rows": rows}
-
-
-def objective(table: dict[str, dict[str, float]]) -> float:
+def objective(per_language: dict[str, dict[str, float]]) -> float:
     # The target is per language, so the worst language counts as much as the average.
-    hit1 = [v["hit@1"] for v in table.values()]
-    mrr = [v["mrr"] for v in table.values()]
-    return float(np.mean(hit1) + min(hit1) + 0.5 * np.mean(mrr))
+    rows = [v for k, v in per_language.items() if k != "all"]
+    hit1 = [v["hit@1"] for v in rows]
+    hit3 = [v["hit@3"] for v in rows]
+    mrr = [v["mrr"] for v in rows]
+    return float(np.mean(hit1) + min(hit1) + 0.5 * np.mean(mrr) + 0.5 * min(hit3))
 
 
-def tune(retriever: Retriever, prepared: list[Prepared]) -> FusionWeights:
+WEIGHT_GRID = {
+    "dense_language": [1.0],
+    "dense_any": [0.0, 0.3, 0.6, 1.0],
+    "bm25": [0.0, 0.3, 0.6, 1.0],
+    "bm25_any": [0.0, 0.3, 0.6, 1.0],
+    "question_dense": [0.0, 0.5, 1.0, 1.5, 2.0],
+    "question_bm25": [0.0, 0.3, 0.6, 1.0],
+    "k": [3.0, 10.0, 30.0],
+}
+
+
+def tune(retriever: Retriever, tuning: Prepared) -> FusionWeights:
+    """Grid search of the fusion weights on the tuning part (the test part never reaches here)."""
     best, best_score = retriever.weights, -1.0
-    grid = itertools.product(
-        [1.0], [0.0, 0.3, 0.6, 1.0], [0.0, 0.3, 0.6, 1.0, 1.5], [0.0, 0.3, 0.6, 1.0], [3.0, 10.0, 30.0]
-    )
-    for dl, da, b, ba, k in grid:
-        w = FusionWeights(dense_language=dl, dense_any=da, bm25=b, bm25_any=ba, k=k)
-        score = objective(metrics(retriever, prepared, w)["languages"])
+    names = list(WEIGHT_GRID)
+    model = retriever.confidence
+    for values in itertools.product(*WEIGHT_GRID.values()):
+        w = FusionWeights(**dict(zip(names, values, strict=True)))
+        score = objective(table(tuning, outcome(retriever, tuning, w, model)))
         if score > best_score + 1e-9:
             best, best_score = w, score
     return best
 
 
-def calibrate_threshold(rows: list[tuple[float, bool]], target: float = TARGET_PRECISION) -> dict[str, float]:
-    """Lowest threshold at which answers scored at or above it are right >= target of the time."""
-    ordered = sorted(rows, key=lambda r: -r[0])
-    chosen = ordered[0][0] if ordered else 1.0
-    correct = 0
-    for i, (score, ok) in enumerate(ordered, start=1):
-        correct += ok
-        if correct / i >= target and (i == len(ordered) or ordered[i][0] < score):
-            chosen = score
-    covered = [ok for s, ok in rows if s >= chosen]
-    return {
-        "threshold": round(chosen, 4),
-        "coverage": len(covered) / max(1, len(rows)),
-        "precision": sum(covered) / max(1, len(covered)),
-    }
+def calibrate(retriever: Retriever, tuning: Prepared, weights: FusionWeights) -> ConfidenceModel:
+    result = outcome(retriever, tuning, weights, retriever.confidence)
+    return confidence_mod.calibrate(result.features, result.ranks <= 1)
 
 
-def language_id(items: list[DevItem]) -> dict[str, float]:
-    per: dict[str, list[bool]] = defaultdict(list)
-    for item in items:
-        per[item.language].append(detect(item.text).language == item.language)
-    out = {lang: float(np.mean(v)) for lang, v in per.items()}
-    out["all"] = float(np.mean([x for v in per.values() for x in v])) if per else 0.0
+def misses(per_language: dict[str, dict[str, float]], floors: dict[str, float]) -> list[str]:
+    """Shortfalls against `floors`: per language for hit@1, hit@3 and language ID, over all
+    questions for the direct-answer rate and precision (empty when every floor holds)."""
+    out = []
+    for lang, m in per_language.items():
+        checks = ["hit@1", "hit@3", "langid"] if lang != "all" else ["direct", "precision"]
+        out += [f"{lang} {name} {m[name]:.3f} < {floors[name]}" for name in checks if not m[name] >= floors[name]]
     return out
 
 
-def run_eval(index_dir: Path, dev: Path, calibrate: bool = False, tune_weights: bool = False) -> int:
+def _print_table(title: str, per_language: dict[str, dict[str, float]]) -> None:
+    print(title)
+    print(f"  {'lang':5} {'n':>4} {'hit@1':>6} {'hit@3':>6} {'MRR':>6} {'direct':>7} {'prec.':>6} {'langID':>7}")
+    for lang, m in per_language.items():
+        print(
+            f"  {lang:5} {int(m['n']):4d} {m['hit@1']:6.3f} {m['hit@3']:6.3f} {m['mrr']:6.3f} "
+            f"{m['direct']:7.3f} {m['precision']:6.3f} {m['langid']:7.3f}"
+        )
+
+
+def run_eval(
+    index_dir: Path, dev: Path, calibrate_model: bool = False, tune_weights: bool = False, check: bool = False
+) -> int:
     retriever = Retriever.load(index_dir)
     items = load_dev(dev)
     if not items:
@@ -139,32 +179,41 @@ def run_eval(index_dir: Path, dev: Path, calibrate: bool = False, tune_weights: 
     unknown = sorted({i.topic_id for i in items} - set(retriever.topics))
     if unknown:
         print(f"warning: dev topics missing from the index: {', '.join(unknown)}")
-    prepared = prepare(retriever, items)
-    weights = tune(retriever, prepared) if tune_weights else retriever.weights
-    result = metrics(retriever, prepared, weights)
-    lid = language_id(items)
+    prepared = {name: prepare(retriever, part) for name, part in parts(items).items()}
+    weights = tune(retriever, prepared["tuning"]) if tune_weights else retriever.weights
+    model = retriever.confidence
+    if calibrate_model or tune_weights:
+        model = calibrate(retriever, prepared["tuning"], weights)
 
-    print(f"dev questions: {len(items)}   fusion: {weights}")
-    print(f"{'lang':5} {'n':>4} {'hit@1':>6} {'hit@3':>6} {'MRR':>6} {'langID':>7}")
-    for lang, m in result["languages"].items():
-        print(f"{lang:5} {m['n']:4d} {m['hit@1']:6.3f} {m['hit@3']:6.3f} {m['mrr']:6.3f} {lid.get(lang, 0.0):7.3f}")
-    print(f"language identification accuracy (all): {lid['all']:.3f}")
-    cal = calibrate_threshold(result["rows"])
-    print(
-        f"confidence threshold {cal['threshold']:.3f}: {cal['coverage']:.0%} of questions answered confidently, "
-        f"{cal['precision']:.1%} of those right at rank 1"
-    )
-    if calibrate or tune_weights:
+    print(f"dev questions: {len(items)} ({', '.join(f'{k} {len(v.items)}' for k, v in prepared.items())})")
+    print(f"fusion: {weights}")
+    print(f"confidence: {json.dumps(model.to_json())}")
+    tables = {name: table(p, outcome(retriever, p, weights, model)) for name, p in prepared.items()}
+    for name, per_language in tables.items():
+        note = "fitted on" if name == "tuning" else "never fitted on"
+        _print_table(f"{name} part ({note}):", per_language)
+
+    if calibrate_model or tune_weights:
+        tuning = tables["tuning"]["all"]
         data = {
-            "threshold": cal["threshold"],
-            "target_precision": TARGET_PRECISION,
-            "coverage": round(cal["coverage"], 4),
-            "precision": round(cal["precision"], 4),
             "weights": asdict(weights),
-            "dev_questions": len(items),
+            "confidence": model.to_json(),
+            "target_precision": confidence_mod.TARGET_PRECISION,
+            "tuning_questions": len(prepared["tuning"].items),
+            "tuning_direct": round(tuning["direct"], 4),
+            "tuning_precision": round(tuning["precision"], 4),
             "content_hash": retriever.manifest["content_hash"],
             "model_hash": retriever.manifest["model_hash"],
         }
         (index_dir / "calibration.json").write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         print(f"calibration written to {index_dir / 'calibration.json'}")
+    for line in misses(tables["test"], TARGETS):
+        print(f"issue 14 target missed on the test part: {line}")
+    if check:
+        shortfalls = misses(tables["test"], GUARD)
+        for line in shortfalls:
+            print(f"accuracy guard failed on the test part: {line}")
+        if shortfalls:
+            return 1
+        print("accuracy guard: the test part holds every floor")
     return 0

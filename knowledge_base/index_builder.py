@@ -1,5 +1,9 @@
 """Build var/index/: section chunks, dense vectors in FAISS, BM25 per language, article snapshot.
 
+Besides the articles' chunks, each example question (questions/<lang>.yml) is a chunk of kind
+"question": embedded as a query, BM25-indexed in one index across languages (bm25_questions.json),
+and never shown as an answer's text.
+
 The index is rebuilt only when the content hash (articles + chunking + tokeniser versions) or the
 model fingerprint changed, so `make index` is cheap on every run.
 """
@@ -19,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from knowledge_base import articles as articles_mod
+from knowledge_base import questions as questions_mod
 from knowledge_base.articles import Article
 from knowledge_base.bm25 import BM25
 from knowledge_base.embedder import Embedder, load_embedder
@@ -27,15 +32,16 @@ from knowledge_base.tokens import TOKENIZER_VERSION, tokens
 log = logging.getLogger(__name__)
 
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parents[1] / "var" / "index"
-CHUNKER_VERSION = 1
-INDEX_FORMAT = 1
+CHUNKER_VERSION = 2
+INDEX_FORMAT = 2
+QUESTION = "question"
 
 
 @dataclass(frozen=True)
 class Chunk:
     topic_id: str
     language: str
-    kind: str  # "summary" (title + summary) or "section"
+    kind: str  # "summary" (title + summary), "section", or "question" (an example question)
     heading: str
     text: str
 
@@ -43,6 +49,10 @@ class Chunk:
     def passage(self) -> str:
         """What gets embedded and BM25-indexed."""
         return f"{self.heading}\n{self.text}".strip()
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind == QUESTION
 
 
 def chunk_article(article: Article) -> list[Chunk]:
@@ -60,10 +70,18 @@ def chunk_article(article: Article) -> list[Chunk]:
     return chunks
 
 
-def content_hash(content_dir: Path) -> str:
+def question_chunks(questions: list[questions_mod.Question], topics: set[str]) -> list[Chunk]:
+    """Example questions of topics that have articles (a question for a missing topic is dropped)."""
+    return [Chunk(q.topic_id, q.language, QUESTION, "", q.text) for q in questions if q.topic_id in topics]
+
+
+def content_hash(content_dir: Path, questions_dir: Path | None = None) -> str:
     digest = hashlib.sha256(f"chunker={CHUNKER_VERSION};tokens={TOKENIZER_VERSION}".encode())
     for path in sorted(content_dir.glob("*/*.md")):
         digest.update(str(path.relative_to(content_dir)).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for path in questions_mod.files(questions_dir) if questions_dir else []:
+        digest.update(f"questions/{path.name}".encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
@@ -95,10 +113,12 @@ def build(
     content_dir: Path = articles_mod.CONTENT_DIR,
     embedder: Embedder | None = None,
     force: bool = False,
+    questions_dir: Path | None = questions_mod.QUESTIONS_DIR,
 ) -> BuildResult:
+    """`questions_dir=None` builds from the articles alone."""
     started = time.perf_counter()
     embedder = embedder or load_embedder()
-    chash = content_hash(content_dir)
+    chash = content_hash(content_dir, questions_dir)
     existing = read_manifest(index_dir)
     if (
         not force
@@ -115,16 +135,23 @@ def build(
     chunks = [c for a in docs for c in chunk_article(a)]
     if not chunks:
         raise ValueError(f"no articles found under {content_dir}")
-    vectors = _embed(embedder, [c.passage for c in chunks], index_dir, existing)
+    if questions_dir is not None:
+        chunks += question_chunks(questions_mod.load(questions_dir)[0], {a.topic_id for a in docs})
+    vectors = _embed(embedder, chunks, index_dir, existing)
     faiss.normalize_L2(vectors)
     index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(vectors)
 
     bm25: dict[str, Any] = {}
     for language in sorted({c.language for c in chunks}):
-        ids = [i for i, c in enumerate(chunks) if c.language == language]
+        ids = [i for i, c in enumerate(chunks) if c.language == language and not c.is_question]
         model = BM25.build([tokens(chunks[i].passage, romaji=True) for i in ids])
         bm25[language] = {"chunk_ids": ids, **model.to_json()}
+    # One BM25 over every language's questions: a romanised Nepali question shares words with the
+    # romanised questions of the Nepali file while the query is detected as, say, English.
+    question_ids = [i for i, c in enumerate(chunks) if c.is_question]
+    question_model = BM25.build([tokens(chunks[i].passage, romaji=True) for i in question_ids])
+    bm25_questions = {"chunk_ids": question_ids, **question_model.to_json()}
 
     snapshot: dict[str, dict[str, Any]] = {}
     for article in docs:
@@ -136,6 +163,7 @@ def build(
     faiss.write_index(index, str(tmp / "vectors.faiss"))
     _dump(tmp / "chunks.json", [asdict(c) for c in chunks])
     _dump(tmp / "bm25.json", bm25)
+    _dump(tmp / "bm25_questions.json", bm25_questions)
     _dump(tmp / "articles.json", snapshot)
     # A calibration from an earlier build stays valid only for the same content and model.
     old_calibration = index_dir / "calibration.json"
@@ -150,6 +178,7 @@ def build(
         "build_seconds": round(time.perf_counter() - started, 2),
         "articles": len(docs),
         "chunks": len(chunks),
+        "questions": len(question_ids),
         "topics": len({a.topic_id for a in docs}),
         "languages": sorted(snapshot),
         "dim": int(vectors.shape[1]),
@@ -160,27 +189,31 @@ def build(
     return BuildResult(index_dir, True, manifest)
 
 
-def _embed(embedder: Embedder, passages: list[str], index_dir: Path, existing: dict[str, Any] | None) -> np.ndarray:
-    """Embed passages, reusing vectors of unchanged passages from the previous build of the same model.
+def _embed(embedder: Embedder, chunks: list[Chunk], index_dir: Path, existing: dict[str, Any] | None) -> np.ndarray:
+    """Embed chunks (passages as passages, questions as queries), reusing the vectors of unchanged
+    chunks from the previous build of the same model.
 
     Editing one article, or changing only BM25 tokenisation, then costs seconds instead of minutes.
     """
-    known: dict[str, np.ndarray] = {}
+    known: dict[tuple[bool, str], np.ndarray] = {}
     if existing and existing.get("model_hash") == embedder.fingerprint:
         try:
             import faiss
 
             old_index = faiss.read_index(str(index_dir / "vectors.faiss"))
-            old_chunks = json.loads((index_dir / "chunks.json").read_text(encoding="utf-8"))
+            old_chunks = [Chunk(**c) for c in json.loads((index_dir / "chunks.json").read_text(encoding="utf-8"))]
             old_vectors = old_index.reconstruct_n(0, old_index.ntotal)
-            known = {Chunk(**c).passage: old_vectors[i] for i, c in enumerate(old_chunks)}
+            known = {(c.is_question, c.passage): old_vectors[i] for i, c in enumerate(old_chunks)}
         except (OSError, ValueError, RuntimeError, TypeError, KeyError) as exc:
             log.warning("previous index unreadable, embedding everything: %s", exc)
-    todo = sorted({p for p in passages if p not in known})
-    log.info("embedding %d of %d chunks (%d reused)", len(todo), len(passages), len(passages) - len(todo))
-    if todo:
-        known.update(zip(todo, embedder.encode_passages(todo), strict=True))
-    return np.stack([known[p] for p in passages]).astype(np.float32)
+    keys = [(c.is_question, c.passage) for c in chunks]
+    todo = sorted({k for k in keys if k not in known})
+    log.info("embedding %d of %d chunks (%d reused)", len(todo), len(keys), len(keys) - len(todo))
+    for as_query, encode in ((False, embedder.encode_passages), (True, embedder.encode_queries)):
+        texts = [text for is_question, text in todo if is_question == as_query]
+        if texts:
+            known.update(zip([(as_query, t) for t in texts], encode(texts), strict=True))
+    return np.stack([known[k] for k in keys]).astype(np.float32)
 
 
 def _dump(path: Path, value: Any) -> None:

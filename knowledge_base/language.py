@@ -5,7 +5,8 @@ Nepali here, kana is Japanese, Vietnamese-only letters are Vietnamese, Hangul an
 languages we do not speak. Latin-script text is where the hard cases are: romanised Nepali
 ("visa renew garna paryo"), romanised Japanese ("biza koushin shitai"), Vietnamese typed without
 diacritics. General-purpose identifiers do not know those, so a character n-gram naive Bayes model
-learnt from our own labelled NLU training data (bot/data/nlu/<lang>.yml) decides, and langid
+learnt from our own labelled data (the NLU training data, bot/data/nlu/<lang>.yml, and the knowledge
+base's example questions, knowledge_base/questions/<lang>.yml) decides, and langid
 (py3langid, restricted to our Latin-script languages) settles what that model is unsure of.
 
 Both the api (conversation language) and the knowledge base (query language) use this module.
@@ -117,10 +118,15 @@ def _training_lines(path: Path) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _char_model() -> CharModel | None:
-    """Learnt once per process from the NLU training data (never from the held-out sets)."""
+    """Learnt once per process from the NLU training data and the knowledge base's example questions
+    (never from the NLU held-out sets or the knowledge base's dev set)."""
+    from knowledge_base import questions  # imported here: it imports this module's LANGUAGES
+
     samples = {
         lang: _training_lines(NLU_DIR / f"{lang}.yml") for lang in LANGUAGES if (NLU_DIR / f"{lang}.yml").exists()
     }
+    for question in questions.load()[0]:
+        samples.setdefault(question.language, []).append(question.text)
     return CharModel(samples) if samples else None
 
 

@@ -13,9 +13,10 @@ import numpy as np
 
 from knowledge_base.articles import Article, Section
 from knowledge_base.bm25 import BM25
+from knowledge_base.confidence import ConfidenceModel, features
 from knowledge_base.embedder import Embedder, load_embedder
-from knowledge_base.fusion import FusionWeights, rrf, topic_max
-from knowledge_base.index_builder import DEFAULT_INDEX_DIR, read_manifest
+from knowledge_base.fusion import TUNED, FusionWeights, rrf, topic_max, topic_slots, topic_top_mean
+from knowledge_base.index_builder import DEFAULT_INDEX_DIR, QUESTION, read_manifest
 from knowledge_base.language import DEFAULT_LANGUAGE, LANGUAGES, detect, normalise_locale
 from knowledge_base.tokens import tokens
 
@@ -26,6 +27,9 @@ log = logging.getLogger(__name__)
 MAX_QUERY_CHARS = 1000
 SNIPPET_CHARS = 280
 DEFAULT_THRESHOLD = 0.5
+# A topic's example-question score is the mean of its best this-many questions (chosen on the
+# dev set's tuning part: 3 beat 1 and 2 there).
+QUESTION_POOL = 3
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,8 @@ class SearchResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def public(self) -> dict[str, Any]:
-        return {"language": self.language, "results": [h.public() for h in self.results]}
+        """The search contract: `confident` is true exactly when the chat answers directly."""
+        return {"language": self.language, "confident": self.confident, "results": [h.public() for h in self.results]}
 
 
 def cut_query(text: str, limit: int = MAX_QUERY_CHARS) -> str:
@@ -100,8 +105,9 @@ class Retriever:
         bm25: dict[str, tuple[list[int], BM25]],
         articles: dict[str, dict[str, dict[str, Any]]],
         manifest: dict[str, Any],
-        threshold: float,
+        confidence: ConfidenceModel,
         weights: FusionWeights,
+        bm25_questions: tuple[list[int], BM25] | None = None,
     ) -> None:
         self.index_dir = index_dir
         self.embedder = embedder
@@ -110,12 +116,24 @@ class Retriever:
         self.bm25 = bm25
         self.articles = articles
         self.manifest = manifest
-        self.threshold = threshold
+        self.confidence = confidence
         self.weights = weights
+        self.bm25_questions = bm25_questions
         self.topics = sorted({c["topic_id"] for c in chunks})
         topic_index = {t: i for i, t in enumerate(self.topics)}
         self.chunk_topic = np.array([topic_index[c["topic_id"]] for c in chunks], dtype=np.int64)
         self.chunk_language = np.array([c["language"] for c in chunks])
+        self.chunk_is_question = np.array([c["kind"] == QUESTION for c in chunks], dtype=bool)
+        self.question_slots = topic_slots(self.chunk_topic, len(self.topics), self.chunk_is_question)
+
+    @property
+    def threshold(self) -> float:
+        """The confidence model's probability threshold (above it the chat answers directly)."""
+        return self.confidence.threshold
+
+    @threshold.setter
+    def threshold(self, value: float) -> None:
+        self.confidence = self.confidence.with_threshold(value)
 
     @classmethod
     def load(cls, index_dir: Path = DEFAULT_INDEX_DIR, embedder: Embedder | None = None) -> Retriever:
@@ -134,10 +152,15 @@ class Retriever:
         chunks = json.loads((index_dir / "chunks.json").read_text(encoding="utf-8"))
         bm25_raw = json.loads((index_dir / "bm25.json").read_text(encoding="utf-8"))
         bm25 = {lang: (list(data["chunk_ids"]), BM25.from_json(data)) for lang, data in bm25_raw.items()}
+        questions_path = index_dir / "bm25_questions.json"
+        bm25_questions = None
+        if questions_path.is_file():
+            raw = json.loads(questions_path.read_text(encoding="utf-8"))
+            bm25_questions = (list(raw["chunk_ids"]), BM25.from_json(raw))
         articles = json.loads((index_dir / "articles.json").read_text(encoding="utf-8"))
-        threshold, weights = load_calibration(index_dir, manifest)
+        confidence, weights = load_calibration(index_dir, manifest)
         vectors = faiss.read_index(str(index_dir / "vectors.faiss"))
-        return cls(index_dir, embedder, chunks, vectors, bm25, articles, manifest, threshold, weights)
+        return cls(index_dir, embedder, chunks, vectors, bm25, articles, manifest, confidence, weights, bm25_questions)
 
     # ---- search -------------------------------------------------------------------------------
 
@@ -152,17 +175,12 @@ class Retriever:
         answer = given or detection.language or DEFAULT_LANGUAGE
         log.debug("search: %d chars, answer language %s, detected %s", len(text), answer, detection.language)
 
-        scores, dense = self.fused_scores(text, answer, detection.language)
+        signals, dense = self.signals(text, answer, detected=detection.language)
+        scores = self.fuse(signals, self.weights) / self.weights.best_possible
         order = [int(i) for i in np.argsort(-scores, kind="stable")[: max(1, top)] if scores[i] > 0]
-        norm = self.weights.best_possible
-        hits = [self._hit(self.topics[i], answer, float(scores[i]) / norm, dense) for i in order]
-        confident = bool(hits) and hits[0].score >= self.threshold
+        hits = [self._hit(self.topics[i], answer, float(scores[i]), dense) for i in order]
+        confident = bool(hits) and bool(self.confidence.decide(features(scores, signals)))
         return SearchResult(answer, hits, confident, foreign=detection.foreign, detected=detection.language)
-
-    def fused_scores(self, text: str, answer: str, detected: str | None) -> tuple[np.ndarray, np.ndarray]:
-        """One fused score per topic (self.topics order), and the dense score of every chunk."""
-        signals, dense = self.signals(text, answer, detected)
-        return self.fuse(signals, self.weights), dense
 
     def signals(self, text: str, answer: str, detected: str | None) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """Per-topic scores of each retrieval signal (kept apart so evaluation can re-weight them)."""
@@ -172,25 +190,40 @@ class Retriever:
         dense[ids[0]] = sims[0]
         n_topics = len(self.topics)
         languages = {answer} | ({detected} if detected else set())
-        in_language = np.isin(self.chunk_language, list(languages))
+        article = ~self.chunk_is_question
+        in_language = np.isin(self.chunk_language, list(languages)) & article
+        query_tokens = tokens(text)
         signals = {
             "dense_language": topic_max(dense, self.chunk_topic, n_topics, in_language),
-            "dense_any": topic_max(dense, self.chunk_topic, n_topics),
-            "bm25": self._bm25_topics(text, languages, n_topics),
+            "dense_any": topic_max(dense, self.chunk_topic, n_topics, article),
+            "bm25": self._bm25_topics(query_tokens, languages, n_topics),
             # Romanised or mixed questions ("student visa ko lagi bank balance", "zairyuu shikaku")
             # share words with articles in other languages: every language's BM25, each scaled
             # to its own best topic so the languages compare.
-            "bm25_any": self._bm25_topics(text, set(self.bm25), n_topics, scaled=True),
+            "bm25_any": self._bm25_topics(query_tokens, set(self.bm25), n_topics, scaled=True),
+            "question_dense": topic_top_mean(dense, self.question_slots, QUESTION_POOL),
+            "question_bm25": self._bm25_question_topics(query_tokens, n_topics),
         }
         return signals, dense
 
     @staticmethod
     def fuse(signals: dict[str, np.ndarray], w: FusionWeights) -> np.ndarray:
-        weights = {"dense_language": w.dense_language, "dense_any": w.dense_any, "bm25": w.bm25, "bm25_any": w.bm25_any}
-        return rrf(signals, weights, w.k)
+        """Fused topic scores (unnormalised); works on stacked signals (questions x topics) too."""
+        return rrf(signals, w.by_signal(), w.k)
 
-    def _bm25_topics(self, text: str, languages: set[str], n_topics: int, scaled: bool = False) -> np.ndarray:
-        query_tokens = tokens(text)
+    def _bm25_question_topics(self, query_tokens: list[str], n_topics: int) -> np.ndarray:
+        out = np.zeros(n_topics, dtype=np.float32)
+        if not query_tokens or self.bm25_questions is None:
+            return out
+        chunk_ids, model = self.bm25_questions
+        scores = model.scores(query_tokens)
+        if scores.any():
+            out = np.maximum(out, topic_max(scores, self.chunk_topic[chunk_ids], n_topics))
+        return out
+
+    def _bm25_topics(
+        self, query_tokens: list[str], languages: set[str], n_topics: int, scaled: bool = False
+    ) -> np.ndarray:
         out = np.zeros(n_topics, dtype=np.float32)
         if not query_tokens:
             return out
@@ -253,7 +286,11 @@ class Retriever:
 
     def _snippet(self, topic_id: str, language: str, record: dict[str, Any], dense: np.ndarray) -> str:
         """The answer-language chunk of the topic closest to the query: the part that matched."""
-        mask = (self.chunk_language == language) & (self.chunk_topic == self.topics.index(topic_id))
+        mask = (
+            (self.chunk_language == language)
+            & (self.chunk_topic == self.topics.index(topic_id))
+            & ~self.chunk_is_question  # an example question is never the answer's text
+        )
         candidates = np.flatnonzero(mask)
         if len(candidates) == 0:
             return _snippet(record["summary"])
@@ -261,14 +298,20 @@ class Retriever:
         return _snippet(self.chunks[best]["text"])
 
 
-def load_calibration(index_dir: Path, manifest: dict[str, Any]) -> tuple[float, FusionWeights]:
-    """Threshold and fusion weights tuned on the dev set, if they belong to this index."""
+def load_calibration(index_dir: Path, manifest: dict[str, Any]) -> tuple[ConfidenceModel, FusionWeights]:
+    """Confidence model and fusion weights fitted on the dev set's tuning part, if they belong to
+    this index; otherwise the tuned weights in the code and the old top-score rule."""
     path = index_dir / "calibration.json"
     if path.is_file():
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("content_hash") == manifest.get("content_hash") and data.get("model_hash") == manifest.get(
+        same_build = data.get("content_hash") == manifest.get("content_hash") and data.get(
             "model_hash"
-        ):
-            return float(data["threshold"]), FusionWeights(**data.get("weights", {}))
-        log.warning("calibration in %s belongs to another index build; using defaults", index_dir)
-    return DEFAULT_THRESHOLD, FusionWeights()
+        ) == manifest.get("model_hash")
+        if same_build and "confidence" in data:
+            try:
+                return ConfidenceModel.from_json(data["confidence"]), FusionWeights(**data.get("weights", {}))
+            except (KeyError, TypeError, ValueError) as exc:
+                log.warning("calibration in %s is unreadable (%s); using defaults", index_dir, exc)
+        else:
+            log.warning("calibration in %s belongs to another index build; using defaults", index_dir)
+    return ConfidenceModel.default(DEFAULT_THRESHOLD), TUNED

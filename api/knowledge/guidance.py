@@ -112,6 +112,7 @@ class GuidanceService:
                 )
             )
             return replies + (self.maybe_hand_off(conversation_id) if hand_off else [])
+        # The same decision as the search API's `"confident"` (knowledge_base.confidence).
         if not result.confident:
             self.record(conversation_id, question, answer_language, hits[0].topic_id, hits[0].score, confident=False)
             buttons = [{"title": hit.title, "payload": payload("ask_topic", topic_id=hit.topic_id)} for hit in hits[:3]]

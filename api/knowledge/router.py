@@ -37,7 +37,12 @@ def search(
         result = knowledge.retriever.search(query[:MAX_QUERY_CHARS], language=lang, top=top)
     except KnowledgeUnavailable:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="knowledge index unavailable") from None
-    return {"language": result.language, "results": [hit_dict(hit) for hit in result.results]}
+    # `confident` is the retriever's decision that the chat's guidance also answers directly on.
+    return {
+        "language": result.language,
+        "confident": bool(result.confident),
+        "results": [hit_dict(hit) for hit in result.results],
+    }
 
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})

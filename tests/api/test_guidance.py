@@ -181,10 +181,22 @@ def test_search_endpoint_contract(client: TestClient, retriever: FakeRetriever) 
     body = client.get("/api/v1/knowledge/search", params={"q": "coe", "lang": "vi", "top": 1}).json()
     assert body == {
         "language": "vi",
+        "confident": True,
         "results": [
             {"topic_id": "visa.coe", "title": "COE (vi)", "score": 0.9, "url": "/kb/vi/visa.coe", "snippet": "snippet"}
         ],
     }
+
+
+def test_search_confident_is_the_chats_direct_answer_decision(
+    client: TestClient, conversation: dict[str, str], retriever: FakeRetriever
+) -> None:
+    for confident in (True, False):
+        retriever.confident = confident
+        body = client.get("/api/v1/knowledge/search", params={"q": "what is a COE"}).json()
+        reply = ask(client, conversation["conversation_id"]).json()["replies"][0]
+        answered_directly = reply["text"].startswith("Summary of visa.coe")
+        assert body["confident"] is confident is answered_directly
 
 
 def test_search_bad_input(client: TestClient, retriever: FakeRetriever) -> None:

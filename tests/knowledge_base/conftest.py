@@ -101,12 +101,30 @@ def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()
 
 
+QUESTIONS = {
+    "en": {"visa.coe": ["how many weeks until my coe comes"], "visa.fees": ["renewal stamp price"]},
+    "ne": {"visa.fees": ["bhisa renew garda kati paisa tirnu parcha"]},
+}
+
+
 @pytest.fixture
-def built_index(tmp_path: Path, content_dir: Path, fake_embedder: FakeEmbedder) -> Path:
+def questions_dir(tmp_path: Path) -> Path:
+    import yaml
+
+    root = tmp_path / "questions"
+    root.mkdir()
+    for lang, topics in QUESTIONS.items():
+        data = {"machine_drafted": True, "topics": topics}
+        (root / f"{lang}.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def built_index(tmp_path: Path, content_dir: Path, fake_embedder: FakeEmbedder, questions_dir: Path) -> Path:
     from knowledge_base.index_builder import build
 
     index = tmp_path / "index"
-    build(index, content_dir, embedder=fake_embedder)
+    build(index, content_dir, embedder=fake_embedder, questions_dir=questions_dir)
     return index
 
 

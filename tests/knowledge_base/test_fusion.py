@@ -49,3 +49,24 @@ def test_bm25_rewards_rare_terms_and_roundtrips() -> None:
     again = BM25.from_json(model.to_json()).scores(["coe", "visa"])
     assert again.tolist() == pytest.approx(scores.tolist())
     assert model.scores(["unknown"]).sum() == 0
+
+
+def test_topic_top_mean_averages_each_topics_best_chunks() -> None:
+    from knowledge_base.fusion import topic_slots, topic_top_mean
+
+    scores = np.array([0.9, 0.5, 0.7, 0.8, 0.1, 0.6], dtype=np.float32)
+    topics = [0, 0, 0, 1, 1, 2]
+    mask = np.array([True, True, True, True, True, False])
+    slots = topic_slots(topics, 3, mask)
+    assert topic_top_mean(scores, slots, 2).tolist() == pytest.approx([0.8, 0.45, float("-inf")])
+    assert topic_top_mean(scores, slots, 1).tolist() == pytest.approx([0.9, 0.8, float("-inf")])
+
+
+def test_rrf_and_ranks_work_on_many_rankings_at_once() -> None:
+    a = np.array([[1.0, 0.5, 0.2], [0.1, 0.2, 0.3]], dtype=np.float32)
+    b = np.array([[0.0, 2.0, 1.0], [1.0, 0.0, 3.0]], dtype=np.float32)
+    assert ranks(a).tolist() == [[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]]
+    together = rrf({"a": a, "b": b}, {"a": 1.0, "b": 0.5}, k=3.0)
+    for row in range(2):
+        alone = rrf({"a": a[row], "b": b[row]}, {"a": 1.0, "b": 0.5}, k=3.0)
+        assert together[row].tolist() == pytest.approx(alone.tolist())

@@ -27,16 +27,20 @@ def test_chunks_are_summary_plus_one_per_section() -> None:
 
 
 def test_build_is_skipped_when_nothing_changed(
-    built_index: Path, content_dir: Path, fake_embedder: FakeEmbedder
+    built_index: Path, content_dir: Path, fake_embedder: FakeEmbedder, questions_dir: Path
 ) -> None:
-    again = build(built_index, content_dir, embedder=fake_embedder)
+    again = build(built_index, content_dir, embedder=fake_embedder, questions_dir=questions_dir)
     assert not again.built
     write(content_dir, "en", "visa.fees", article_text("visa.fees", "en").replace("4,000", "6,000"))
-    changed = build(built_index, content_dir, embedder=fake_embedder)
+    changed = build(built_index, content_dir, embedder=fake_embedder, questions_dir=questions_dir)
     assert changed.built
     manifest = json.loads((built_index / "manifest.json").read_text())
     assert manifest["articles"] == 10 and manifest["model_hash"] == "fake-1"
     assert manifest["content_hash"] != again.manifest["content_hash"]
+    # Example questions are content too.
+    (questions_dir / "pt.yml").write_text("topics:\n  visa.fees: [quanto custa renovar]\n", encoding="utf-8")
+    with_question = build(built_index, content_dir, embedder=fake_embedder, questions_dir=questions_dir)
+    assert with_question.built and with_question.manifest["questions"] == manifest["questions"] + 1
 
 
 def test_search_returns_topics_in_the_query_language(retriever: Retriever) -> None:
@@ -103,3 +107,20 @@ def test_index_from_another_model_is_refused(built_index: Path) -> None:
 
     with pytest.raises(RuntimeError, match="rebuild"):
         Retriever.load(built_index, embedder=Other())
+
+
+def test_example_questions_find_their_topic_but_are_never_the_snippet(retriever: Retriever) -> None:
+    # Only the Nepali example question of visa.fees shares these romanised words.
+    result = retriever.search("bhisa renew garda paisa tirnu", language="ne")
+    assert result.results[0].topic_id == "visa.fees"
+    assert result.results[0].snippet != "bhisa renew garda kati paisa tirnu parcha"
+    for hit in result.results:
+        assert "bhisa renew" not in hit.snippet and "how many weeks" not in hit.snippet
+
+
+def test_public_result_carries_the_confident_decision(retriever: Retriever) -> None:
+    retriever.threshold = 0.0
+    assert retriever.search("visa fee").public()["confident"] is True
+    retriever.threshold = 2.0
+    public = retriever.search("visa fee").public()
+    assert public["confident"] is False and public["results"]
