@@ -31,7 +31,8 @@ def test_committed_files_are_current() -> None:
 
 
 def test_yes_no_questions_are_the_apis() -> None:
-    yes_no = {slot for slot, check in checks.CHECKS.items() if check is checks._yes_no}
+    # Consent is a yes/no question with its own stricter check (an explicit yes, never an emoji).
+    yes_no = {slot for slot, check in checks.CHECKS.items() if check in (checks._yes_no, checks.fce_consent)}
     assert set(GENERATE.YES_NO_SLOTS) == yes_no
 
 
