@@ -7,10 +7,11 @@ VENV_RASA := .venv-rasa
 PY := $(VENV)/bin/python
 ENV := source scripts/env.sh &&
 
-.PHONY: help setup system venvs model index train bot-files run test lint typecheck test-api test-kb test-actions test-rasa test-e2e eval bench audit dialogues clean
+.PHONY: help setup system axe venvs model index train bot-files run run-prod test lint typecheck test-api test-kb test-actions test-rasa test-e2e eval bench audit dialogues clean
 
 help:
 	@echo "make run    start api (8000), Rasa (5005) and actions (5055) on SQLite; Ctrl-C stops"
+	@echo "make run-prod  the production shape on local PostgreSQL + Redis: api workers, 2 Rasa replicas"
 	@echo "make test   lint, types, unit and API tests, action tests, Rasa conversation tests, end-to-end"
 	@echo "make setup  virtualenvs, embedding model, knowledge index, Rasa model (all cached)"
 	@echo "make eval   intent accuracy and language identification per language; retrieval hit@k"
@@ -25,6 +26,11 @@ system:
 
 venvs: system
 	@scripts/setup-venvs.sh
+
+# axe-core from npm for the browser tests' accessibility checks (requirements/axe.txt), into var/axe/.
+# Idempotent; needs no network once installed (npm's cache serves a reinstall offline).
+axe: system
+	@scripts/ensure-axe.sh
 
 model: venvs
 	@$(ENV) $(PY) -m knowledge_base convert-model --out "$$EMBEDDING_MODEL"
@@ -47,6 +53,11 @@ bot-files: venvs
 run: setup
 	@scripts/run.sh
 
+# The production shape (docker-compose.yml without Docker): API_WORKERS uvicorn workers, the channel workers,
+# RASA_REPLICAS Rasa replicas with their action servers, on DATABASE_URL (PostgreSQL) and REDIS_URL.
+run-prod: setup
+	@scripts/run-prod.sh
+
 test: setup lint typecheck test-api test-kb test-actions test-rasa test-e2e
 	@echo "make test: all checks passed"
 
@@ -58,7 +69,7 @@ typecheck: venvs
 	@$(VENV)/bin/mypy api knowledge_base
 	@$(VENV)/bin/mypy --python-executable $(VENV_RASA)/bin/python --python-version 3.11 actions
 
-test-api: venvs
+test-api: venvs axe
 	@$(ENV) $(VENV)/bin/pytest -q tests --ignore=tests/actions --ignore=tests/e2e --ignore=tests/dialogues
 
 # Accuracy guard on the dev set's test part, against the built index (a few seconds).

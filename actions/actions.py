@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.api_client import ApiClient, ApiError
@@ -74,6 +75,48 @@ class ActionAnswerGuidance(Action):
         return []
 
 
+# The flow slots each form keeps (a points form started from the mode question keeps that answer).
+FLOW_OF_FORM: dict[str, str | tuple[str, ...]] = {
+    "fce_preview_form": "fce_",
+    "fce_application_form": "fce_",
+    "case_status_form": "case_",
+    # pathway_mode chose the points: forgotten with them.
+    "points_form": ("points_", "pathway_mode"),
+    "pathway_mode_form": "pathway_",
+    "pathway_form": "pathway_",
+}
+
+
+def clear(tracker: Tracker, prefix: str | tuple[str, ...]) -> list[dict[str, Any]]:
+    names = [name for name, value in tracker.slots.items() if name.startswith(prefix) and value is not None]
+    return [SlotSet(name, None) for name in names]
+
+
+def paused_form(tracker: Tracker) -> tuple[str, dict[str, Any]] | None:
+    """The form a request for a person left in this very turn, with the answers it had: the api keeps
+    them with the handoff, so "Back to the bot" resumes the form at its pending question (#20 defect 2)."""
+    stopped = False
+    for event in reversed(tracker.events):
+        if not isinstance(event, dict) or event.get("event") == "user":
+            break
+        stopped = stopped or (event.get("event") == "action" and event.get("name") == "action_flow_stop")
+    if not stopped:
+        return None
+    form = next(
+        (
+            str(event["name"])
+            for event in reversed(tracker.events)
+            if isinstance(event, dict) and event.get("event") == "active_loop" and event.get("name")
+        ),
+        None,
+    )
+    if form not in FLOW_OF_FORM:
+        return None
+    prefix = FLOW_OF_FORM[form]
+    answers = {name: value for name, value in tracker.slots.items() if name.startswith(prefix) and value is not None}
+    return form, answers
+
+
 class ActionRequestHuman(Action):
     """request_human (typed in any language, or the "Talk to an advisor" button).
 
@@ -95,7 +138,11 @@ class ActionRequestHuman(Action):
             for event in tracker.events
             if isinstance(event, dict) and event.get("event") == "user"
         ]
-        body = {"reason": "request_human", "intents": [i for i in intents if i and i != "None"][-5:]}
+        body: dict[str, Any] = {"reason": "request_human", "intents": [i for i in intents if i and i != "None"][-5:]}
+        paused = paused_form(tracker)
+        if paused is not None:
+            body.update(form=paused[0], slots=paused[1])
         path = f"/internal/v1/conversations/{tracker.sender_id}/handoff"
         await ask_api(self.api, dispatcher, path, body, "utter_human_unavailable")
-        return []
+        # The answers now live with the handoff; the bot keeps none of them meanwhile.
+        return clear(tracker, FLOW_OF_FORM[paused[0]]) if paused is not None else []

@@ -1,4 +1,8 @@
-"""The action server's only dependency: the api's internal endpoints, called with the service token."""
+"""The action server's only dependency: the api's internal endpoints, called with ACTIONS_TOKEN.
+
+That token is the action server's own: it opens /internal/v1/... and nothing else (not /nlg, not
+Rasa's HTTP API), so a leak from this process does not reach the other callers' routes.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +31,7 @@ class ApiError(Exception):
 class ApiClient:
     def __init__(self, base_url: str | None = None, token: str | None = None, timeout: float | None = None) -> None:
         self.base_url = (base_url or os.environ.get("API_URL", "http://127.0.0.1:8000")).rstrip("/")
-        self.token = token if token is not None else os.environ.get("INTERNAL_TOKEN", "")
+        self.token = token if token is not None else os.environ.get("ACTIONS_TOKEN", "")
         self.timeout = aiohttp.ClientTimeout(total=timeout or DEFAULT_TIMEOUT_SECONDS)
 
     async def post(

@@ -110,6 +110,8 @@ class FlowValidation(FormValidationAction, ABC):
     ) -> list[dict[str, Any]]:
         form_slots = set(self.domain_slots(domain))
         candidates = {k: v for k, v in tracker.slots_to_validate().items() if k in form_slots}
+        if not candidates and tracker.get_slot("requested_slot") is None and self.activated_now(tracker):
+            return await self.prefill(tracker, form_slots)
         if not candidates:
             return []
         intent, confidence = latest_intent(tracker)
@@ -138,6 +140,32 @@ class FlowValidation(FormValidationAction, ABC):
         # A candidate the api did not mention was not checked, so it is not kept.
         events += [SlotSet(name, None) for name in candidates if name not in checked]
         return events
+
+    def activated_now(self, tracker: Tracker) -> bool:
+        """The form was activated by the latest message (its active_loop event follows that message)."""
+        for event in reversed(tracker.events):
+            if not isinstance(event, dict) or event.get("event") == "user":
+                return False
+            if event.get("event") == "active_loop" and event.get("name") == self.form_name():
+                return True
+        return False
+
+    async def prefill(self, tracker: Tracker, form_slots: set[str]) -> list[dict[str, Any]]:
+        """On activation: what the message that started the form already says fills it (the api reads
+        it: a country and a degree, a case reference and its code); nothing when it says nothing."""
+        text = str((tracker.latest_message or {}).get("text") or "")
+        if not text.strip():
+            return []
+        # A payload ("/start_fce") is sent as it is: the api reads the message it stands for.
+        body = flow_body(tracker, form=self.form_name(), text=text[:10_000])
+        try:
+            answer = await self.api.post("/internal/v1/flows/prefill", body)
+        except ApiError as exc:
+            log.error("flow prefill failed form=%s status=%s", self.form_name(), exc.status)
+            return []
+        raw = answer.get("slots")
+        filled: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        return [SlotSet(name, value) for name, value in filled.items() if name in form_slots and value is not None]
 
 
 class ValidateFcePreviewForm(FlowValidation):

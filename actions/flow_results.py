@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import relay_replies
+from actions.actions import FLOW_OF_FORM, clear, relay_replies
 from actions.api_client import ApiClient, ApiError
 from actions.flow_forms import flow_body, is_flow_slot, latest_intent
 
@@ -22,20 +22,6 @@ log = logging.getLogger(__name__)
 # A lost answer to the submit is retried with the same Idempotency-Key: one case, the same code.
 SUBMIT_ATTEMPTS = 3
 RETRY_PAUSE_SECONDS = 0.5
-FLOW_OF_FORM: dict[str, str | tuple[str, ...]] = {
-    "fce_preview_form": "fce_",
-    "fce_application_form": "fce_",
-    "case_status_form": "case_",
-    # pathway_mode chose the points: forgotten with them.
-    "points_form": ("points_", "pathway_mode"),
-    "pathway_mode_form": "pathway_",
-    "pathway_form": "pathway_",
-}
-
-
-def clear(tracker: Tracker, prefix: str | tuple[str, ...]) -> list[dict[str, Any]]:
-    names = [name for name, value in tracker.slots.items() if name.startswith(prefix) and value is not None]
-    return [SlotSet(name, None) for name in names]
 
 
 class FlowAction(Action, ABC):
@@ -150,7 +136,8 @@ class ActionCaseStatus(FlowAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        code = str((tracker.latest_message or {}).get("text") or "")[:64]
+        # The code typed alone, or inside the message that started the form (the api finds it there).
+        code = str((tracker.latest_message or {}).get("text") or "")[:500]
         reference = str(tracker.get_slot("case_reference") or "")[:64]
         if tracker.get_slot("case_access_code") and code and reference:
             body = flow_body(tracker, reference=reference, access_code=code)
@@ -193,7 +180,8 @@ class ActionPathwayResult(FlowAction):
 
 class ActionFlowStop(Action):
     """Leaves the running form politely and forgets its answers. Silent when the way out was a request
-    for a person: the handoff that follows speaks for itself."""
+    for a person: the handoff that follows speaks for itself, and takes the answers with it so that
+    "Back to the bot" can resume the form (action_request_human clears them once they are handed over)."""
 
     def name(self) -> str:
         return "action_flow_stop"
@@ -206,4 +194,6 @@ class ActionFlowStop(Action):
             dispatcher.utter_message(response="utter_flow_stopped")
         prefix = FLOW_OF_FORM.get(tracker.active_loop_name or "", "")
         events = [ActiveLoop(None), SlotSet("requested_slot", None)]
+        if intent == "request_human":
+            return events
         return events + (clear(tracker, prefix) if prefix else [])

@@ -1,54 +1,53 @@
-"""`python -m api users create --email E --password P --role advisor [--name N] [--languages ja,en]`;
-`python -m api keys init|rotate|revoke-key KID|list` (issuer keys, api/records/cli.py)."""
+"""`python -m api users create --email E --role ROLE [--name N] [--languages ja,en]`
+(ROLE: advisor, evaluator, editor, researcher, admin), `python -m api users deactivate|activate|reset-password E`
+(api/auth/cli.py; passwords are asked for or read from stdin, never taken as arguments);
+`python -m api keys init|rotate|revoke-key KID|list` (issuer keys, api/records/cli.py); `python -m api keys
+rotate-documents` (the documents' data keys re-wrapped under DOCUMENTS_KEY, api/fce/vault.py);
+`python -m api purge [--dry-run]`, `python -m api privacy export|erase --email E|--conversation ID|--reference REF`
+(api/privacy/cli.py);
+`python -m api workers`: the LINE/Telegram inbox and outbox workers alone, without HTTP (the production
+shape runs them in one process of their own while the uvicorn workers run with CHANNEL_WORKERS=false:
+inbox claims are leased, but the outbox has one sender per deployment). SIGTERM or Ctrl-C stops it."""
 
 from __future__ import annotations
 
-import argparse
+import asyncio
+import signal
 import sys
 
-from api.auth.users import UserError, create_user
 from api.core.config import get_settings
-from api.db.migrate import upgrade
-from api.db.session import Database
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["workers"]:
+        asyncio.run(run_workers())
+        return 0
     if argv[:1] == ["keys"]:
         from api.records import cli as records_cli
 
         return records_cli.main(argv[1:])
-    parser = argparse.ArgumentParser(prog="python -m api")
-    commands = parser.add_subparsers(dest="command", required=True)
-    users = commands.add_parser("users").add_subparsers(dest="action", required=True)
-    create = users.add_parser("create", help="create a console user")
-    create.add_argument("--email", required=True)
-    create.add_argument("--password", required=True)
-    create.add_argument("--role", required=True, choices=["advisor", "evaluator", "admin"])
-    create.add_argument("--name", default=None)
-    create.add_argument("--languages", default="en", help="comma-separated, e.g. ja,en")
-    args = parser.parse_args(argv)
+    if argv[:1] in (["purge"], ["privacy"]):
+        from api.privacy import cli as privacy_cli
 
-    url = get_settings().database_url
-    upgrade(url)
-    db = Database(url)
-    try:
-        with db.session() as session:
-            user = create_user(
-                session,
-                email=args.email,
-                password=args.password,
-                role=args.role,
-                display_name=args.name,
-                languages=[code.strip() for code in args.languages.split(",") if code.strip()],
-            )
-            print(f"created user {user.id} <{user.email}> role={user.role}")
-    except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        db.dispose()
-    return 0
+        return privacy_cli.main(argv)
+    from api.auth import cli as users_cli
+
+    return users_cli.main(argv)
+
+
+async def run_workers() -> None:
+    """The app's services with the channel workers on, until SIGTERM/SIGINT; the same wiring as the api."""
+    from api.main import create_app
+
+    app = create_app(get_settings().model_copy(update={"channel_workers": True}))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with app.router.lifespan_context(app):
+        print("workers: inbox and outbox running", flush=True)
+        await stop.wait()
 
 
 if __name__ == "__main__":

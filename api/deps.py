@@ -16,14 +16,16 @@ from fastapi import Depends, Header, HTTPException, status
 from fastapi.templating import Jinja2Templates
 from starlette.requests import HTTPConnection
 
+from api.advice.service import AdviceService
 from api.advisors.service import AdvisorService
 from api.auth.config import AuthSettings
-from api.auth.tokens import TokenSigner
+from api.auth.sessions import StaffSessions
 from api.channels.hub import Channels
 from api.conversations.models import Conversation
 from api.conversations.rasa_client import RasaClient
 from api.conversations.responses import ResponseTemplates
 from api.conversations.service import ConversationService, token_matches
+from api.core.client_limits import PerClientLimit
 from api.core.config import Settings
 from api.core.i18n import Catalogs
 from api.db.session import Database
@@ -31,13 +33,19 @@ from api.fce.config import MailSettings
 from api.fce.deps import Fce
 from api.fce.evaluations import EvaluationService
 from api.fce.notify import Notifier
+from api.fce.statement import Issuer
+from api.insights.service import InsightsService
 from api.knowledge.guidance import GuidanceService
 from api.knowledge.search import KnowledgeBase
 from api.live.broadcast import Broadcaster
+from api.privacy.service import PrivacyService
 from api.records import local as records_local
 from api.records.hooks import statement_seals
+from api.records.inbound import InboundService
 from api.records.issuing import RecordsService
+from api.records.sharing import ShareService
 from api.records.verify import Verifier
+from api.reviews.service import ReviewService
 
 if TYPE_CHECKING:
     from api.services import Services
@@ -89,12 +97,26 @@ def get_knowledge(connection: HTTPConnection) -> KnowledgeBase:
     return services(connection).knowledge
 
 
+def get_search_limit(connection: HTTPConnection) -> PerClientLimit:
+    return services(connection).search_limit
+
+
 def get_guidance(connection: HTTPConnection) -> GuidanceService:
     return services(connection).guidance
 
 
-def get_signer(connection: HTTPConnection) -> TokenSigner:
-    return services(connection).signer
+def get_staff_sessions(connection: HTTPConnection) -> StaffSessions:
+    # A per-request view over root-built parts (database, signer, settings), so swaps show through.
+    built = services(connection)
+    return StaffSessions(built.db, built.signer, built.auth_settings)
+
+
+def get_advice(connection: HTTPConnection) -> AdviceService:
+    return services(connection).advice
+
+
+def get_insights(connection: HTTPConnection) -> InsightsService:
+    return services(connection).insights
 
 
 def get_advisors(connection: HTTPConnection) -> AdvisorService:
@@ -113,16 +135,33 @@ def get_fce_mail(connection: HTTPConnection) -> MailSettings:
     return services(connection).fce_mail
 
 
+def get_reviews(connection: HTTPConnection) -> ReviewService:
+    return services(connection).reviews
+
+
 def get_evaluations(connection: HTTPConnection) -> EvaluationService:
     built = services(connection)
     fce = built.fce
+    issuer = Issuer(
+        fce.settings.issuer_name,
+        fce.settings.issuer_address,
+        fce.settings.issuer_contact or f"{built.settings.public_base_url.rstrip('/')}/fce/status",
+    )
     return EvaluationService(
-        fce.cases, fce.data, built.catalogs, fce.settings.font_dirs, seals=statement_seals(built.records)
+        fce.cases, fce.data, built.catalogs, fce.settings.font_dirs, seals=statement_seals(built.records), issuer=issuer
     )
 
 
 def get_records(connection: HTTPConnection) -> RecordsService:
     return services(connection).records
+
+
+def get_inbound(connection: HTTPConnection) -> InboundService:
+    return services(connection).inbound
+
+
+def get_privacy(connection: HTTPConnection) -> PrivacyService:
+    return services(connection).privacy
 
 
 # One verifier per records service: its status-list cache lives as long as the service (tests swap it).
@@ -135,6 +174,11 @@ def get_verifier(connection: HTTPConnection) -> Verifier:
     if verifier is None:
         verifier = _verifiers[records] = records_local.verifier(records)
     return verifier
+
+
+def get_shares(connection: HTTPConnection) -> ShareService:
+    # Stateless over the records service (tests swap that one), like the evaluations service above.
+    return ShareService(services(connection).records)
 
 
 def get_notifier(connection: HTTPConnection) -> Notifier:
@@ -161,15 +205,22 @@ RasaDep = Annotated[RasaClient, Depends(get_rasa)]
 BroadcasterDep = Annotated[Broadcaster, Depends(get_broadcaster)]
 ConversationsDep = Annotated[ConversationService, Depends(get_conversations)]
 KnowledgeDep = Annotated[KnowledgeBase, Depends(get_knowledge)]
+SearchLimitDep = Annotated[PerClientLimit, Depends(get_search_limit)]
 GuidanceDep = Annotated[GuidanceService, Depends(get_guidance)]
-SignerDep = Annotated[TokenSigner, Depends(get_signer)]
+StaffSessionsDep = Annotated[StaffSessions, Depends(get_staff_sessions)]
 AdvisorsDep = Annotated[AdvisorService, Depends(get_advisors)]
+InsightsDep = Annotated[InsightsService, Depends(get_insights)]
+AdviceDep = Annotated[AdviceService, Depends(get_advice)]
 ChannelsDep = Annotated[Channels, Depends(get_channels)]
 FceDep = Annotated[Fce, Depends(get_fce)]
 EvaluationsDep = Annotated[EvaluationService, Depends(get_evaluations)]
 NotifierDep = Annotated[Notifier, Depends(get_notifier)]
 RecordsDep = Annotated[RecordsService, Depends(get_records)]
 VerifierDep = Annotated[Verifier, Depends(get_verifier)]
+ReviewsDep = Annotated[ReviewService, Depends(get_reviews)]
+InboundDep = Annotated[InboundService, Depends(get_inbound)]
+SharesDep = Annotated[ShareService, Depends(get_shares)]
+PrivacyDep = Annotated[PrivacyService, Depends(get_privacy)]
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -200,12 +251,16 @@ def widget_conversation(
     return conversation
 
 
-def internal_caller(
+def secret_matches(given: str | None, expected: str) -> bool:
+    """A caller's token against the configured one, in constant time; an unset token opens nothing."""
+    # Bytes, not str: compare_digest refuses non-ASCII str, and a crafted token must be a 401, not a 500.
+    return bool(expected) and given is not None and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def actions_caller(
     settings: SettingsDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> None:
-    """The action server and Rasa's NLG calls: the shared INTERNAL_TOKEN, compared in constant time."""
-    token = bearer_token(authorization)
-    expected = settings.internal_token
-    if not expected or token is None or not hmac.compare_digest(token.encode(), expected.encode()):
-        raise _unauthorized("internal endpoint")
+    """The action server, and only it: ACTIONS_TOKEN. Rasa's NLG token and its admin token open nothing here."""
+    if not secret_matches(bearer_token(authorization), settings.actions_token):
+        raise _unauthorized("internal endpoint: the action server's token")

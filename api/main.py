@@ -4,17 +4,22 @@ packages, and domain exceptions become HTTP answers here, once."""
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import health
+from api.advice import pages as advice_pages
+from api.advice import router as advice_router
+from api.advice.service import AdviceNotFound, SlotBusy, SlotTaken
 from api.advisors import actions_api as advisor_actions
 from api.advisors import console
 from api.advisors import router as advisors_router
@@ -30,17 +35,28 @@ from api.chat_flows import router as chat_flows_router
 from api.conversations import nlg
 from api.conversations.service import ConversationNotFound
 from api.conversations.states import IllegalTransition, StateConflict
-from api.core import redact
+from api.core import logs, metrics, proxy, redact
+from api.core.client import ClientAddress
 from api.core.config import Settings, get_settings
+from api.core.headers import HtmlSecurityHeaders
+from api.core.limits import DEFAULT_CAP, BodyLimit
+from api.core.site import site_nav
 from api.db.migrate import upgrade
 from api.deps import CatalogsDep, PagesDep
 from api.fce import router as fce_router
+from api.fce.cases import MULTIPART_OVERHEAD
+from api.fce.schemas import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
+from api.insights import router as insights_router
 from api.knowledge import actions_api as knowledge_actions
 from api.knowledge import router as knowledge_router
 from api.pathways import router as pathways_router
+from api.privacy import router as privacy_router
 from api.records import router as records_router
-from api.services import build_services
+from api.reviews import router as reviews_router
+from api.services import Services, build_services
+from knowledge_base.articles import article_titles
 from knowledge_base.language import LANGUAGES
+from knowledge_base.languages import accept_language, page_language
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)
@@ -54,6 +70,10 @@ ROUTERS = (
     pathways_router,
     fce_router,
     records_router,
+    reviews_router,
+    insights_router,
+    advice_router,
+    advice_pages,
     chat_flows_router,
     auth_router,
     advisors_router,
@@ -62,6 +82,7 @@ ROUTERS = (
     line_webhook,
     telegram_webhook,
     channel_alerts,
+    privacy_router,
 )
 
 # Domain exceptions that escape a route, as HTTP: (status, detail). Routes that answer the same
@@ -72,6 +93,9 @@ ERRORS: dict[type[Exception], tuple[int, Callable[[Exception], str]]] = {
     Forbidden: (403, str),
     StateConflict: (409, lambda exc: f"someone else just changed it: {exc}"),
     IllegalTransition: (409, str),
+    AdviceNotFound: (404, lambda exc: "no advice request with this reference and access code"),
+    SlotTaken: (409, lambda exc: "this time is no longer free; choose another"),
+    SlotBusy: (409, str),
 }
 
 
@@ -85,7 +109,9 @@ def create_app(
     channel_settings = channel_settings or get_channel_settings()
     redact.install(
         [
-            settings.internal_token,
+            settings.actions_token,
+            settings.nlg_token,
+            settings.rasa_admin_token,
             auth_settings.session_secret,
             channel_settings.line_channel_secret,
             channel_settings.line_channel_access_token,
@@ -93,6 +119,9 @@ def create_app(
             channel_settings.telegram_webhook_secret,
         ]
     )
+    logs.configure(settings.log_format, settings.log_level)
+    if os.environ.get("INTERNAL_TOKEN"):
+        log.warning("INTERNAL_TOKEN is no longer read: set ACTIONS_TOKEN, NLG_TOKEN and RASA_ADMIN_TOKEN (README)")
     upgrade(settings.database_url)
     services = build_services(settings, auth_settings, channel_settings)
 
@@ -105,11 +134,40 @@ def create_app(
     app = FastAPI(title="Kakehashi", version="0.1.0", lifespan=lifespan)
     app.state.services = services
     install_error_handlers(app)
+    app.add_middleware(HtmlSecurityHeaders)
+    app.add_middleware(BodyLimit, cap_for=lambda path: body_cap(services, channel_settings, path))
+    app.add_middleware(metrics.HttpMetrics)
+    # The client's address for the audit log, read by code far from the request (api/core/client.py).
+    app.add_middleware(ClientAddress)
+    proxy.install(app, settings)  # last: outermost
     for module in ROUTERS:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_api_route("/", demo_page, response_class=HTMLResponse, include_in_schema=False)
     return app
+
+
+APPLICATION_PATHS = frozenset({"/api/v1/fce/cases", "/fce/apply"})
+
+
+def body_cap(services: Services, channel_settings: ChannelSettings, path: str) -> int:
+    """The most a request to `path` may send (api/core/limits.py); read per request, so it follows the
+    live settings. Uploads: one file plus its multipart framing; the verifier: a statement PDF;
+    webhooks: twice their own limit, so their own 413 answers first; Rasa's NLG calls and the
+    action server carry conversation state; everything else is a small JSON body or form."""
+    if (path.startswith("/api/v1/fce/cases/") and path.endswith("/documents")) or path == "/fce/status/documents":
+        return services.fce.settings.max_document_bytes + MULTIPART_OVERHEAD
+    if path in APPLICATION_PATHS:
+        # An application may carry MAX_ATTACHMENTS brought credentials of MAX_ATTACHMENT_BYTES each
+        # (issue #13 point 7; base64 in the web form), beside the ordinary form.
+        return DEFAULT_CAP + 2 * MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES
+    if path in ("/api/v1/verify", "/verify"):
+        return services.records.settings.max_pdf_bytes + MULTIPART_OVERHEAD
+    if path.startswith("/webhooks/"):
+        return 2 * channel_settings.max_webhook_bytes
+    if path == "/nlg" or path.startswith("/internal/"):
+        return 4 * 1024 * 1024
+    return DEFAULT_CAP
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -135,9 +193,48 @@ def _answer(status_code: int, detail: Callable[[Exception], str]) -> Callable[[R
     return handler
 
 
-def demo_page(request: Request, catalogs: CatalogsDep, pages: PagesDep) -> HTMLResponse:
-    intros = [(language, catalogs.gettext("page.intro", language)) for language in LANGUAGES]
-    page: HTMLResponse = pages.TemplateResponse(
-        request, "index.html", {"title": catalogs.gettext("page.title", "en"), "intros": intros}
-    )
+# The home page's guides: the articles most people start from.
+HOME_GUIDES = (
+    "visa.overview",
+    "visa.student",
+    "visa.ssw1",
+    "visa.engineer_humanities",
+    "visa.hsp_points",
+    "fce.process",
+)
+
+
+def demo_page(
+    request: Request, catalogs: CatalogsDep, pages: PagesDep, lang: Annotated[str | None, Query(max_length=8)] = None
+) -> HTMLResponse:
+    """The home page in the visitor's language (?lang=, else the browser's): every tool and the main
+    guides are linked from here, and the widget greets in the same language (it reads <html lang>)."""
+    language = page_language(lang, accept_language(request.headers.get("accept-language")))
+
+    def t(key: str, **params: Any) -> str:
+        return catalogs.gettext(key, language, **params)
+
+    intros = [(code, catalogs.gettext("page.intro", code)) for code in LANGUAGES]
+    tools = [
+        (t("pathways.title"), f"/pathways?lang={language}", t("site.pathways_about")),
+        (t("points.title"), f"/pathways/points?lang={language}", t("site.points_about")),
+        (t("nqf.title"), f"/nqf?lang={language}", t("site.nqf_about")),
+        (t("site.fce_apply"), f"/fce/apply?lang={language}", t("site.fce_apply_about")),
+        (t("site.fce_status"), f"/fce/status?lang={language}", t("site.fce_status_about")),
+    ]
+    titles = article_titles()
+    guides = [
+        (titles[(topic, language)], f"/kb/{language}/{topic}") for topic in HOME_GUIDES if (topic, language) in titles
+    ]
+    context = {
+        "language": language,
+        "title": t("page.title"),
+        "intro": t("page.intro"),
+        "intros": intros,
+        "tools": tools,
+        "guides": guides,
+        "t": t,
+        **site_nav(catalogs, language, "/", lambda code: f"/?lang={code}"),
+    }
+    page: HTMLResponse = pages.TemplateResponse(request, "index.html", context)
     return page

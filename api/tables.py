@@ -7,16 +7,19 @@ feature imports and no package cycle forms.
 
 from __future__ import annotations
 
+from api.advice import models as advice
 from api.advisors import models as advisors
 from api.auth import models as auth
 from api.channels import models as channels
+from api.consent import models as consent
 from api.conversations import models as conversations
 from api.db.base import Base
 from api.fce import models as fce
 from api.knowledge import models as knowledge
 from api.records import models as records
+from api.reviews import models as reviews
 
-FEATURE_MODELS = (advisors, auth, channels, conversations, fce, knowledge, records)
+FEATURE_MODELS = (advice, advisors, auth, channels, consent, conversations, fce, knowledge, records, reviews)
 metadata = Base.metadata
 
 __all__ = ["FEATURE_MODELS", "Base", "metadata"]

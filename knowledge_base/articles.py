@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,7 @@ class Article:
     path: Path | None = None
     as_of: str = ""  # the date the facts were checked (freshness.py)
     review_due: str = ""  # the date they must be checked again
+    source_hash: str = ""  # translations: the English revision they were made from (translations.py)
 
     @property
     def url(self) -> str:
@@ -143,6 +145,7 @@ def parse(text: str, path: Path | None = None) -> tuple[Article, list[str]]:
         path=path,
         as_of=dates["as_of"].isoformat() if "as_of" in dates else "",
         review_due=dates["review_due"].isoformat() if "review_due" in dates else "",
+        source_hash=str(meta.get("source_hash") or ""),
     )
     return article, problems
 
@@ -215,3 +218,10 @@ def load_all(content_dir: Path = CONTENT_DIR) -> list[Article]:
         except ArticleError:
             continue
     return [a for a in articles if a.topic_id and a.language]
+
+
+@lru_cache(maxsize=1)
+def article_titles(content_dir: Path = CONTENT_DIR) -> dict[tuple[str, str], str]:
+    """{(topic_id, language): title} of the committed articles, read once: pages name an article by
+    its title (never its internal id) without needing the search index."""
+    return {(a.topic_id, a.language): a.title for a in load_all(content_dir)}

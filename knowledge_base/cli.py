@@ -1,4 +1,4 @@
-"""`python -m knowledge_base {convert-model,validate,stale,build,search,eval,calibrate,bench}`."""
+"""`python -m knowledge_base {convert-model,validate,stale,translated,build,search,eval,calibrate,bench}`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from knowledge_base import articles, freshness
+from knowledge_base import articles, freshness, translations
 from knowledge_base.index_builder import DEFAULT_INDEX_DIR
 from knowledge_base.model_convert import DEFAULT_MODEL_DIR
 
@@ -39,6 +39,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     )
     report.errors += problems
     data_errors = freshness.validate_data(Path(args.data))
+    report.errors += translations.validate(Path(args.content), Path(args.sources))
     for error in [*report.errors, *data_errors]:
         print(f"error: {error}", file=sys.stderr)
     languages = {a.language for a in report.articles}
@@ -69,6 +70,19 @@ def cmd_stale(args: argparse.Namespace) -> int:
             f"  (checked {due.as_of.isoformat()})"
         )
     print(f"{len(late)} of {len(dues)} overdue on {today.isoformat()}")
+    return 0
+
+
+def cmd_translated(args: argparse.Namespace) -> int:
+    """Record that translations now follow the current English text (source_hash + snapshot)."""
+    for name in args.articles:
+        language, _, topic_id = name.partition("/")
+        try:
+            revision = translations.mark_translated(language, topic_id, Path(args.content), Path(args.sources))
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(f"{language}/{topic_id}: translated from English {revision}")
     return 0
 
 
@@ -145,6 +159,7 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--content", default=str(articles.CONTENT_DIR))
     v.add_argument("--data", default=str(freshness.DATA_DIR), help="folder of rule data files (*.yml)")
     v.add_argument("--questions", default=str(Path(articles.CONTENT_DIR).parent / "questions"))
+    v.add_argument("--sources", default=str(translations.SOURCES_DIR), help="snapshots of English sources")
     v.set_defaults(func=cmd_validate)
 
     st = sub.add_parser("stale", help="list articles and rule files past their review_due (exits 0)")
@@ -152,6 +167,12 @@ def parser() -> argparse.ArgumentParser:
     st.add_argument("--content", default=str(articles.CONTENT_DIR))
     st.add_argument("--data", default=str(freshness.DATA_DIR))
     st.set_defaults(func=cmd_stale)
+
+    tr = sub.add_parser("translated", help="record that translations follow the current English text")
+    tr.add_argument("articles", nargs="+", help="LANG/TOPIC_ID, e.g. vi/visa.coe")
+    tr.add_argument("--content", default=str(articles.CONTENT_DIR))
+    tr.add_argument("--sources", default=str(translations.SOURCES_DIR))
+    tr.set_defaults(func=cmd_translated)
 
     b = sub.add_parser("build", help="build the index (only when content or model changed)")
     b.add_argument("--index", default=str(DEFAULT_INDEX_DIR))

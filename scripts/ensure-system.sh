@@ -19,8 +19,9 @@ if [ "${1:-}" = "--check" ]; then
 fi
 if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
   echo "setup: installing Debian packages: ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+  # Wait for another apt (a parallel setup) rather than fail on its lock.
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
 else
   echo "setup: Debian packages missing and apt-get unavailable (not root): install ${missing[*]}" >&2
   exit 1

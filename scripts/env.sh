@@ -13,6 +13,10 @@ export DATABASE_URL="${DATABASE_URL:-sqlite:///$REPO_ROOT/var/kakehashi.db}"
 # (then RASA_TRACKER_HOST, _PORT, _USER, _PASSWORD and _DB describe it; bot/endpoints.postgres.yml).
 export RASA_TRACKER_DIALECT="${RASA_TRACKER_DIALECT:-sqlite}"
 export RASA_TRACKER_DB="${RASA_TRACKER_DB:-$REPO_ROOT/var/rasa-tracker.db}"
+# The api reaches the same tracker table for the retention purge and erasure requests (api/privacy).
+if [ "$RASA_TRACKER_DIALECT" = sqlite ]; then
+  export RASA_TRACKER_URL="${RASA_TRACKER_URL:-sqlite:///$RASA_TRACKER_DB}"
+fi
 export RASA_TELEMETRY_ENABLED=false
 export LOG_LEVEL="${LOG_LEVEL:-WARNING}"  # Rasa logs every parse at DEBUG otherwise
 export RASA_CACHE_DIRECTORY="${RASA_CACHE_DIRECTORY:-$REPO_ROOT/var/rasa-cache}"
@@ -21,10 +25,24 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 # The converted embedding model lives in the cache so fresh clones reuse it (checked by sha256).
 export EMBEDDING_MODEL="${EMBEDDING_MODEL:-$KAKEHASHI_CACHE/models/multilingual-e5-small}"
 export PYTHONPATH="$REPO_ROOT${PYTHONPATH:+:$PYTHONPATH}"
-# The service token between the api, Rasa's NLG calls and the action server: random per run
-# unless the operator sets one (it must then be the same for all three processes).
-if [ -z "${INTERNAL_TOKEN:-}" ]; then
-  INTERNAL_TOKEN="$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')"
-  export INTERNAL_TOKEN
-fi
+# One token per caller (api/core/config.py): the action server's calls to the api (ACTIONS_TOKEN), Rasa's
+# NLG calls (NLG_TOKEN), the api's calls to Rasa's HTTP API (RASA_ADMIN_TOKEN). Random per run unless the
+# operator sets them; the api refuses a caller whose token is unset, so none is ever left empty here.
+for name in ACTIONS_TOKEN NLG_TOKEN RASA_ADMIN_TOKEN; do
+  if [ -z "${!name:-}" ]; then
+    printf -v "$name" '%s' "$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')"
+    export "${name?}"
+  fi
+done
 mkdir -p "$REPO_ROOT/var" "$KAKEHASHI_CACHE"
+# The key that encrypts uploaded documents at rest (api/fce/vault.py): a development key in
+# var/documents.key, created on first use, unless the operator sets DOCUMENTS_KEY. The api refuses to
+# start without one; production (run-prod, compose) must set it and keep it apart from backups of var/.
+if [ -z "${DOCUMENTS_KEY:-}" ]; then
+  if [ ! -s "$REPO_ROOT/var/documents.key" ]; then
+    (umask 077 && head -c 32 /dev/urandom | base64 > "$REPO_ROOT/var/documents.key")
+    echo "env: created a development documents key in var/documents.key (set DOCUMENTS_KEY in production)" >&2
+  fi
+  DOCUMENTS_KEY="$(cat "$REPO_ROOT/var/documents.key")"
+  export DOCUMENTS_KEY
+fi

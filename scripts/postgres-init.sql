@@ -1,2 +1,2 @@
--- Rasa's tracker store lives in its own database beside the api's.
-CREATE DATABASE rasa OWNER kakehashi;
+-- Rasa's tracker store lives in its own database beside the api's (RASA_TRACKER_DB).
+CREATE DATABASE kakehashi_rasa OWNER kakehashi;

@@ -19,10 +19,11 @@ trap cleanup EXIT
 # Ctrl-C (or a TERM from a supervisor) is the normal way to stop: exit 0, and EXIT cleans up.
 trap 'echo; echo "run: stopping"; exit 0' INT TERM
 
-SANIC_HOST=127.0.0.1 .venv-rasa/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" --quiet \
+# Each process gets only the tokens it uses: the action server its own, Rasa the NLG and admin ones.
+env -u NLG_TOKEN -u RASA_ADMIN_TOKEN SANIC_HOST=127.0.0.1 .venv-rasa/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" --quiet \
   > var/log/actions.log 2>&1 &
 pids+=($!)
-.venv-rasa/bin/rasa run --enable-api --auth-token "$INTERNAL_TOKEN" -i 127.0.0.1 --port "$RASA_PORT" \
+env -u ACTIONS_TOKEN .venv-rasa/bin/rasa run --enable-api --auth-token "$RASA_ADMIN_TOKEN" -i 127.0.0.1 --port "$RASA_PORT" \
   --model "$model" --endpoints "$endpoints" --credentials bot/credentials.yml --quiet \
   > var/log/rasa.log 2>&1 &
 pids+=($!)

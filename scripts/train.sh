@@ -19,7 +19,7 @@ elif [ -f "$KAKEHASHI_CACHE/models/$name.tar.gz" ]; then
   cp "$KAKEHASHI_CACHE/models/$name.tar.gz" bot/models/
   echo "train: model $name restored from cache"
 else
-  echo "train: training $name (a few minutes on 2 cores)"
+  echo "train: training $name (about 10-20 minutes on 2 quiet cores; longer under load)"
   start=$(date +%s)
   .venv-rasa/bin/rasa train --quiet --data bot/data --config bot/config.yml --domain bot/domain \
     --out bot/models --fixed-model-name "$name"

@@ -1,4 +1,4 @@
-"""The action server's handoff endpoint (INTERNAL_TOKEN)."""
+"""The action server's handoff endpoint (ACTIONS_TOKEN only)."""
 
 from __future__ import annotations
 
@@ -8,23 +8,28 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, Field
 
 from api.advisors.service import NotFound
-from api.deps import AdvisorsDep, internal_caller
+from api.deps import AdvisorsDep, actions_caller
 
-router = APIRouter(dependencies=[Depends(internal_caller)], tags=["internal"])
+router = APIRouter(dependencies=[Depends(actions_caller)], tags=["internal"])
 
 
 class HandoffRequest(BaseModel):
     reason: str = Field(default="request_human", max_length=32)
     # The bot's latest intents, newest last, for the advisor's queue view.
     intents: list[str] = Field(default_factory=list, max_length=10)
+    # A form the request for a person left, and its answers so far: "Back to the bot" resumes it.
+    form: str | None = Field(default=None, max_length=64, pattern=r"^[a-z_]{1,59}_form$")
+    slots: dict[str, str | int | bool | None] = Field(default_factory=dict, max_length=60)
 
 
 @router.post("/internal/v1/conversations/{conversation_id}/handoff")
 def handoff(conversation_id: str, body: HandoffRequest, advisors: AdvisorsDep) -> dict[str, Any]:
     try:
-        state, replies = advisors.request_handoff(
-            conversation_id, body.reason, {"intents": [i[:64] for i in body.intents]}
-        )
+        context: dict[str, Any] = {"intents": [i[:64] for i in body.intents]}
+        if body.form is not None:
+            answers = {k[:64]: v[:1000] if isinstance(v, str) else v for k, v in body.slots.items()}
+            context["paused_form"] = {"form": body.form, "slots": answers}
+        state, replies = advisors.request_handoff(conversation_id, body.reason, context)
     except NotFound:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="conversation not found") from None
     return {"state": state, "replies": [reply.as_dict() for reply in replies]}

@@ -13,11 +13,12 @@ from fastapi.templating import Jinja2Templates
 from api.advisors.service import Forbidden, NotFound
 from api.auth.deps import SESSION_COOKIE, load_user
 from api.auth.models import Role, User
-from api.auth.tokens import TokenSigner
+from api.auth.sessions import StaffSessions
+from api.core.config import Settings
 from api.core.i18n import Catalogs
-from api.db.session import Database
-from api.deps import AdvisorsDep, CatalogsDep, DbDep, PagesDep, SignerDep
-from knowledge_base.languages import LANGUAGES, page_language
+from api.core.proxy import cookies_secure
+from api.deps import AdvisorsDep, CatalogsDep, PagesDep, SettingsDep, StaffSessionsDep
+from knowledge_base.languages import LANGUAGES, accept_language, page_language
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 CANNED = ("greeting", "checking", "documents", "office_hours", "closing")
@@ -30,14 +31,16 @@ class Console:
     catalogs and templates to render with."""
 
     request: Request
-    db: Database
-    signer: TokenSigner
+    sessions: StaffSessions
     catalogs: Catalogs
     pages: Jinja2Templates
+    settings: Settings
 
 
-def console(request: Request, db: DbDep, signer: SignerDep, catalogs: CatalogsDep, pages: PagesDep) -> Console:
-    return Console(request, db, signer, catalogs, pages)
+def console(
+    request: Request, sessions: StaffSessionsDep, catalogs: CatalogsDep, pages: PagesDep, settings: SettingsDep
+) -> Console:
+    return Console(request, sessions, catalogs, pages, settings)
 
 
 ConsoleDep = Annotated[Console, Depends(console)]
@@ -48,14 +51,22 @@ def _user(env: Console, roles: tuple[str, ...] = (Role.ADVISOR.value, Role.ADMIN
     if not token:
         return None
     try:
-        user = load_user(env.db, env.signer, token)
+        user = load_user(env.sessions, token)
     except HTTPException:
         return None
     return user if user.role in roles else None
 
 
-def _language(lang: str | None, user: User | None) -> str:
-    return page_language(lang, user.languages if user else ())
+# The language a staff member chose (a ?lang= link or the switcher) is kept in this cookie, so a
+# later page without ?lang= stays in it instead of falling back to the first language they speak.
+LANG_COOKIE = "kk_console_lang"
+
+
+def _language(env: Console, lang: str | None, user: User | None) -> str:
+    """?lang=, else the kept choice, else the browser's languages, else the staff member's own."""
+    kept = env.request.cookies.get(LANG_COOKIE)
+    browser = accept_language(env.request.headers.get("accept-language"))
+    return page_language(lang, [kept] if kept else [], browser, user.languages if user else ())
 
 
 def _render(env: Console, name: str, language: str, context: dict[str, Any], status_code: int = 200) -> Response:
@@ -72,28 +83,44 @@ def _render(env: Console, name: str, language: str, context: dict[str, Any], sta
         status_code=status_code,
     )
     # The console shows personal data: never cache it, never frame it.
+    if env.request.query_params.get("lang") == language:
+        secure = cookies_secure(env.request, env.settings)
+        response.set_cookie(LANG_COOKIE, language, max_age=365 * 86400, httponly=True, samesite="strict", secure=secure)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'"
+        "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'"
     )
     return response
 
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(env: ConsoleDep, lang: Lang = None) -> Response:
-    return _render(env, "login.html", _language(lang, None), {"user": None})
+    return _render(env, "login.html", _language(env, lang, None), {"user": None})
 
 
 @router.get("", response_class=HTMLResponse)
 def queue_page(env: ConsoleDep, lang: Lang = None) -> Response:
     user = _user(env)
     if user is None:
-        # Evaluators work on credential cases (api/fce/console_pages.py), not on the chat queue.
+        # Evaluators work on credential cases (api/fce/console_pages.py), editors on article reviews
+        # (api/reviews/console_pages.py), not on the chat queue.
         evaluator = _user(env, (Role.EVALUATOR.value,))
+        editor = _user(env, (Role.EDITOR.value,))
+        researcher = _user(env, (Role.RESEARCHER.value,))
         query = f"?lang={lang}" if lang in LANGUAGES else ""
-        return RedirectResponse(("/console/cases" if evaluator else "/console/login") + query, status_code=303)
-    return _render(env, "queue.html", _language(lang, user), {"user": user})
+        # Editors land on the review queue (api/reviews); researchers read only the anonymised insights.
+        target = (
+            "/console/cases"
+            if evaluator
+            else "/console/reviews"
+            if editor
+            else "/console/insights"
+            if researcher
+            else "/console/login"
+        )
+        return RedirectResponse(target + query, status_code=303)
+    return _render(env, "queue.html", _language(env, lang, user), {"user": user})
 
 
 @router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
@@ -101,7 +128,7 @@ def conversation_page(env: ConsoleDep, advisors: AdvisorsDep, conversation_id: s
     user = _user(env)
     if user is None:
         return RedirectResponse("/console/login", status_code=303)
-    language = _language(lang, user)
+    language = _language(env, lang, user)
     try:
         transcript = advisors.transcript(user, conversation_id)
     except NotFound:
@@ -128,7 +155,12 @@ def conversation_page(env: ConsoleDep, advisors: AdvisorsDep, conversation_id: s
             "transcript": transcript,
             "canned": canned,
             "language_name": language_name,
-            "colleagues": [a for a in advisors.advisors() if a["id"] != user.id],
+            # Colleagues by name, with the languages they speak named in the console's language.
+            "colleagues": [
+                {**a, "language_names": [catalogs.gettext(f"language.{code}", language) for code in a["languages"]]}
+                for a in advisors.advisors()
+                if a["id"] != user.id
+            ],
         },
     )
 
@@ -138,4 +170,4 @@ def stats_page(env: ConsoleDep, advisors: AdvisorsDep, lang: Lang = None) -> Res
     user = _user(env)
     if user is None:
         return RedirectResponse("/console/login", status_code=303)
-    return _render(env, "stats.html", _language(lang, user), {"user": user, "stats": advisors.stats()})
+    return _render(env, "stats.html", _language(env, lang, user), {"user": user, "stats": advisors.stats()})

@@ -28,8 +28,10 @@ from api.conversations.models import Conversation, Message, MessageRole, Ownersh
 from api.conversations.responses import Reply
 from api.conversations.service import ConversationService, message_dict, topic_for
 from api.conversations.states import ADVISOR, BOT, CLOSED, WAITING, Actor
+from api.core import metrics
 from api.core.clock import as_utc, utcnow
 from api.core.i18n import Catalogs
+from api.core.parse import is_stop
 from api.db.session import Database
 from api.knowledge.models import Answer
 from api.live.broadcast import Broadcaster
@@ -138,11 +140,46 @@ class AdvisorService:
             if conversation.state != WAITING:
                 key = "handoff.advisor_already_here" if conversation.state == ADVISOR else "handoff.back_to_bot"
                 return [Reply(text=self.t(key, language))]
+            handoff = current_handoff(session, conversation_id)
+            paused = (handoff.context or {}).get("paused_form") if handoff is not None else None
             states.transition(session, conversation_id, BOT, Actor("user"), "user cancelled")
             self._end(session, conversation_id, "cancelled")
         self._announce_state(conversation_id, BOT)
         self._announce_queue()
-        return [Reply(text=self.t("handoff.cancelled", language))]
+        cancelled = Reply(text=self.t("handoff.cancelled", language))
+        if not isinstance(paused, dict) or not isinstance(paused.get("slots"), dict):
+            return [cancelled]
+        # Back to the bot from the middle of a form: the form goes on at its pending question.
+        resumed = self.conversations.resume_form(conversation_id, str(paused.get("form")), paused["slots"])
+        if not resumed:
+            return [cancelled]
+        return [Reply(text=self.t("flow.resumed", language)), *resumed]
+
+    def _forget_paused_form(self, conversation_id: str) -> bool:
+        """A stop while waiting ends the paused form: its answers are dropped. True if there was one."""
+        with self.db.session() as session:
+            handoff = current_handoff(session, conversation_id)
+            if handoff is None or not (handoff.context or {}).get("paused_form"):
+                return False
+            handoff.context = {k: v for k, v in (handoff.context or {}).items() if k != "paused_form"}
+            return True
+
+    def _form_while_waiting(
+        self, conversation_id: str, language: str, text: str, payload: str | None
+    ) -> list[Reply] | None:
+        """A form's button or a stop while waiting for a person (#20 defect 1): never silence.
+        Stop ends the paused form; a form button says how to get back to it. Both offer the way back."""
+        back = [{"title": self.t("handoff.button_cancel", language), "payload": "/cancel_handoff"}]
+        intent = payload.split("{", 1)[0] if payload else None
+        stop = intent == "/stop" or (payload is None and is_stop(text))
+        if stop:
+            key = (
+                "flow.waiting.stopped" if self._forget_paused_form(conversation_id) else "flow.waiting.nothing_to_stop"
+            )
+            return [Reply(text=self.t(key, language), buttons=back)]
+        if intent == "/choose":
+            return [Reply(text=self.t("flow.waiting.paused", language), buttons=back)]
+        return None
 
     def rate_intent(self, conversation_id: str, entities: dict[str, Any]) -> list[Reply]:
         score = entities.get("score")
@@ -182,6 +219,12 @@ class AdvisorService:
                 "message": message,
             },
         )
+        if state == WAITING:
+            form_reply = self._form_while_waiting(
+                conversation_id, str(message.get("language") or "en"), str(message.get("text") or ""), payload
+            )
+            if form_reply is not None:
+                return form_reply
         if not away or self.away is None:
             return []
         return self.away.reply(conversation_id, message, payload)
@@ -209,7 +252,11 @@ class AdvisorService:
                 entry = self._queue_entry(session, conversation, handoff, now)
                 entry["advisor_id"] = handoff.advisor_id
                 mine.append(entry)
-            return {"waiting": entries, "mine": mine, "online": self.advisors_online(session, now)}
+            online = self.advisors_online(session, now)
+            # "available" is the handoff's own test (request_handoff): in office hours and online.
+            # The console shows it, so advisors see what users are told.
+            available = online if self.hours.is_open(now) else 0
+            return {"waiting": entries, "mine": mine, "online": online, "available": available}
 
     def _queue_entry(
         self, session: Session, conversation: Conversation, handoff: Handoff, now: datetime
@@ -316,6 +363,8 @@ class AdvisorService:
             audit(session, user.id, "message", conversation_id, {"message_id": message.id})
             # The same outbound path as the bot's replies: LINE and Telegram get it from the outbox.
             outbound = self.conversations.queue_outbound(session, conversation, [message])
+            channel = conversation.channel
+        metrics.MESSAGES_OUT.labels(channel).inc()
         if outbound is not None:
             outbound.wake()
         self.broadcaster.publish(topic_for(conversation_id), {"type": "message", "message": stored})

@@ -1,4 +1,8 @@
-"""The audit log: every staff action (advisors, evaluators, admins), in the same transaction as the action itself."""
+"""The audit log: every staff action (advisors, evaluators, admins), in the same transaction as the action itself.
+
+Each entry also names the client address of the request that caused it (api/core/client.py), so a
+stolen session's use can be told apart from its owner's; commands and scheduled jobs leave it empty.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.auth.models import AuditEntry
+from api.core.client import client_address
 
 
 def audit(
@@ -17,4 +22,12 @@ def audit(
     detail: dict[str, Any] | None = None,
 ) -> None:
     # Never message text: the log says what was done, the transcript says what was written.
-    session.add(AuditEntry(user_id=user_id, action=action, conversation_id=conversation_id, detail=detail))
+    session.add(
+        AuditEntry(
+            user_id=user_id,
+            action=action,
+            conversation_id=conversation_id,
+            detail=detail,
+            source_ip=client_address(),
+        )
+    )

@@ -6,6 +6,7 @@ import logging
 import secrets
 from functools import lru_cache
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 log = logging.getLogger(__name__)
@@ -15,7 +16,11 @@ class AuthSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     session_secret: str = ""
-    session_ttl_minutes: int = 8 * 60
+    # Absolute lifetime of a login, and how long it may go unused before it ends (ASVS 3.3).
+    session_ttl_minutes: int = Field(default=8 * 60, ge=1)
+    session_idle_minutes: int = Field(default=30, ge=1)
+    # How often the console's socket asks whether its session still exists, heartbeat or not.
+    session_recheck_seconds: float = Field(default=30, gt=0)
     # Failed logins allowed per e-mail address and per client address within the window.
     login_max_failures_per_email: int = 5
     login_max_failures_per_ip: int = 30

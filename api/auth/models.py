@@ -1,4 +1,4 @@
-"""Staff accounts, failed logins and the audit log of what staff did: the tables behind api/auth."""
+"""Staff accounts, their sessions, failed logins and the audit log of what staff did: the tables behind api/auth."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ class Role(enum.StrEnum):
     ADVISOR = "advisor"
     EVALUATOR = "evaluator"
     ADMIN = "admin"
+    # A specialist who reviews the knowledge articles and their translations (api/reviews).
+    EDITOR = "editor"
+    # Read-only: anonymised aggregates for policy research (issue #17), no conversation or case.
+    RESEARCHER = "researcher"
 
 
 class User(Base):
@@ -33,6 +37,30 @@ class User(Base):
     # "Someone is online" means a request or console socket within the last few minutes.
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StaffSession(Base):
+    """A console or API login, checked on every request: deleting the row ends the session at once.
+
+    The token names the session by a random id; only its SHA-256 is kept here, so a copy of this
+    table opens nothing. `last_active_at` is the idle clock: requests the person makes move it,
+    the console's heartbeats do not (an open tab left alone still times out).
+    """
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The double-submit CSRF value issued with this session (hashed), so a header only works with it.
+    csrf_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_active_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        Index("ix_staff_sessions_user_id", "user_id"),
+        Index("ix_staff_sessions_expires_at", "expires_at"),
+    )
 
 
 class LoginAttempt(Base):
@@ -56,6 +84,8 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(32))
     conversation_id: Mapped[str | None] = mapped_column(String(32), default=None)
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # The client address of the request that did it (None for commands and scheduled jobs).
+    source_ip: Mapped[str | None] = mapped_column(String(64), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (Index("ix_audit_log_created", "created_at"),)

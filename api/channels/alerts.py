@@ -17,8 +17,10 @@ from api.auth.models import Role, User
 from api.channels.hub import Channels
 from api.channels.models import OutboxMessage, OutboxStatus
 from api.channels.outbox import alert_dict
+from api.channels.schemas import AlertActionOut, AlertsOut
 from api.channels.telegram.client import KIND_CALLBACK_ANSWER
 from api.core.clock import utcnow
+from api.core.validation import RowId
 from api.deps import ChannelsDep
 
 staff = require_roles(Role.ADVISOR.value, Role.EVALUATOR.value, Role.ADMIN.value)
@@ -26,7 +28,7 @@ Staff = Annotated[User, Depends(staff)]
 router = APIRouter(prefix="/api/v1/advisor/alerts", tags=["advisor"])
 
 
-@router.get("")
+@router.get("", response_model=AlertsOut)
 def list_alerts(user: Staff, channels: ChannelsDep) -> dict[str, Any]:
     with channels.db.session() as session:
         rows = session.scalars(
@@ -60,13 +62,13 @@ def _failed(channels: Channels, alert_id: int, user: User, action: str) -> dict[
         return alert_dict(row) | {"status": row.status}
 
 
-@router.post("/{alert_id}/acknowledge")
-def acknowledge(alert_id: int, user: Staff, channels: ChannelsDep) -> dict[str, Any]:
+@router.post("/{alert_id}/acknowledge", response_model=AlertActionOut)
+def acknowledge(alert_id: RowId, user: Staff, channels: ChannelsDep) -> dict[str, Any]:
     return _failed(channels, alert_id, user, "acknowledge")
 
 
-@router.post("/{alert_id}/retry")
-def retry(alert_id: int, user: Staff, channels: ChannelsDep) -> dict[str, Any]:
+@router.post("/{alert_id}/retry", response_model=AlertActionOut)
+def retry(alert_id: RowId, user: Staff, channels: ChannelsDep) -> dict[str, Any]:
     result = _failed(channels, alert_id, user, "retry")
     channels.wake_outbox()
     return result

@@ -28,6 +28,9 @@ class ChannelSettings(BaseSettings):
     # Inbound events are handled by this many worker threads; one user's events always go to the
     # same worker, so they are handled in order.
     inbound_workers: int = Field(default=4, ge=1, le=32)
+    # How often idle inbox workers look for events stored by another process (webhooks in this one
+    # wake them at once).
+    inbound_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     # An event claimed by a worker that died is taken again after this long.
     claim_seconds: int = Field(default=120, ge=5)
     # LINE's reply token is single-use and short-lived; after this many seconds we push instead.

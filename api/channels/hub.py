@@ -71,7 +71,9 @@ class Channels:
             limits[telegram_events.CHANNEL] = RateLimits(
                 settings.telegram_global_per_second, settings.telegram_chat_per_second, settings.telegram_chat_burst
             )
-        self.workers = InboundWorkers(db, handlers, settings.inbound_workers, settings.claim_seconds)
+        self.workers = InboundWorkers(
+            db, handlers, settings.inbound_workers, settings.claim_seconds, settings.inbound_poll_seconds
+        )
         self.outbox = OutboxWorker(
             db,
             senders,

@@ -21,7 +21,8 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from api.channels.models import ChannelEvent, EventStatus
-from api.core.clock import utcnow
+from api.core import logs, metrics
+from api.core.clock import as_utc, utcnow
 from api.db.session import Database
 
 log = logging.getLogger(__name__)
@@ -89,8 +90,18 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
 class InboundWorkers:
     """Worker threads; worker i handles the lanes where lane % workers == i, in event order."""
 
-    def __init__(self, db: Database, handlers: dict[str, EventHandler], workers: int, claim_seconds: int) -> None:
+    def __init__(
+        self,
+        db: Database,
+        handlers: dict[str, EventHandler],
+        workers: int,
+        claim_seconds: int,
+        poll_seconds: float = 1.0,
+    ) -> None:
         self.db = db
+        # A webhook in this process wakes its workers at once; one stored by another process is seen
+        # at the next poll, so a separate worker process wants a short one.
+        self.poll_seconds = poll_seconds
         self.handlers = handlers
         self.workers = workers
         self.claim_seconds = claim_seconds
@@ -130,7 +141,7 @@ class InboundWorkers:
                 log.exception("inbox worker %s failed; retrying", index)
                 handled = 0
             if not handled:
-                self._wake[index].wait(timeout=1.0)
+                self._wake[index].wait(timeout=self.poll_seconds)
                 self._wake[index].clear()
 
     # -- one pass (also what tests call) ---------------------------------------------------------
@@ -150,12 +161,15 @@ class InboundWorkers:
             claimed = self._claim(event_id)
             if claimed is None:
                 continue
-            channel, payload, attempts = claimed
-            self._handle(event_id, channel, payload, attempts)
+            channel, payload, attempts, received_at = claimed
+            with logs.context(event_id=event_id):
+                if self._handle(event_id, channel, payload, attempts):
+                    # Handled means the replies are stored and queued in the outbox (or there were none).
+                    metrics.WEBHOOK_TO_REPLY.labels(channel).observe((utcnow() - as_utc(received_at)).total_seconds())
             handled += 1
         return handled
 
-    def _claim(self, event_id: int) -> tuple[str, dict[str, Any], int] | None:
+    def _claim(self, event_id: int) -> tuple[str, dict[str, Any], int, datetime] | None:
         now = utcnow()
         with self.db.session() as session:
             result = session.execute(
@@ -175,9 +189,10 @@ class InboundWorkers:
                 return None  # another worker (or process) took it
             event = session.get(ChannelEvent, event_id)
             assert event is not None
-            return event.channel, dict(event.payload), event.attempts
+            return event.channel, dict(event.payload), event.attempts, event.received_at
 
-    def _handle(self, event_id: int, channel: str, payload: dict[str, Any], attempts: int) -> None:
+    def _handle(self, event_id: int, channel: str, payload: dict[str, Any], attempts: int) -> bool:
+        """Run the channel's handler and record the outcome; True when it succeeded."""
         handler = self.handlers.get(channel)
         error: str | None = None
         if handler is None:
@@ -191,7 +206,7 @@ class InboundWorkers:
         with self.db.session() as session:
             event = session.get(ChannelEvent, event_id)
             if event is None:
-                return
+                return False
             if error is None:
                 event.status = EventStatus.DONE.value
                 event.processed_at = utcnow()
@@ -204,3 +219,4 @@ class InboundWorkers:
                 event.status = EventStatus.PENDING.value
                 event.error = error[:200]
             event.claimed_until = None
+        return error is None

@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 
 from api.channels.models import OutboxMessage, OutboxStatus
 from api.channels.ratelimit import RateLimits
+from api.conversations.secrets import conceal_shown
+from api.core import logs, metrics
 from api.core.clock import as_utc, utcnow
 from api.db.session import Database
 
@@ -55,6 +57,8 @@ class Delivery:
     reply_token_fresh: bool
     retry_key: str
     attempts: int
+    created_at: datetime | None = None
+    conversation_id: str | None = None
 
 
 class Sender(Protocol):
@@ -85,6 +89,16 @@ def enqueue(
     )
     session.add(row)
     return row
+
+
+def _concealed(value: Any) -> Any:
+    if isinstance(value, str):
+        return conceal_shown(value)
+    if isinstance(value, dict):
+        return {key: _concealed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_concealed(item) for item in value]
+    return value
 
 
 def backoff_seconds(attempt: int, base: float, cap: float) -> float:
@@ -262,11 +276,17 @@ class OutboxWorker:
                         reply_token_fresh=fresh,
                         retry_key=row.retry_key,
                         attempts=row.attempts,
+                        created_at=row.created_at,
+                        conversation_id=row.conversation_id,
                     )
                 )
         return due, next_wait
 
     async def _attempt(self, delivery: Delivery) -> None:
+        with logs.context(job_id=delivery.id, conversation_id=delivery.conversation_id):
+            await self._attempt_logged(delivery)
+
+    async def _attempt_logged(self, delivery: Delivery) -> None:
         sender = self.senders[delivery.channel]
         try:
             await sender.send(delivery)
@@ -286,10 +306,19 @@ class OutboxWorker:
                 row.attempts = delivery.attempts + 1
                 row.sent_at = utcnow()
                 row.last_error = None
+                # A newly issued access code travels in this row once (api/conversations/secrets.py);
+                # delivered, the row keeps it masked like the conversation does.
+                row.body = _concealed(row.body)
+        if delivery.created_at is not None:
+            metrics.OUTBOX_DELIVERY.labels(delivery.channel).observe(
+                (utcnow() - as_utc(delivery.created_at)).total_seconds()
+            )
 
     def _record_failure(self, delivery: Delivery, error: SendError) -> None:
         attempts = delivery.attempts + 1
         alert: dict[str, Any] | None = None
+        if error.status == 429:
+            metrics.RATE_LIMITED.labels(delivery.channel).inc()
         with self.db.session() as session:
             row = session.get(OutboxMessage, delivery.id)
             if row is None:
@@ -301,6 +330,7 @@ class OutboxWorker:
                 if error.retry_after is not None:
                     delay = max(error.retry_after, 0.0)
                 row.next_attempt_at = utcnow() + timedelta(seconds=delay)
+                metrics.OUTBOX_RETRIES.labels(delivery.channel).inc()
                 log.warning(
                     "outbox send %s to %s failed (attempt %s, %s); retrying in %.1fs",
                     delivery.id,
@@ -311,6 +341,7 @@ class OutboxWorker:
                 )
             else:
                 row.status = OutboxStatus.FAILED.value
+                metrics.OUTBOX_FAILURES.labels(delivery.channel).inc()
                 alert = alert_dict(row)
                 log.error("outbox send %s to %s failed for good: %s", delivery.id, delivery.channel, error.status)
         if alert is not None and self.on_failed is not None:

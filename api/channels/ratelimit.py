@@ -11,28 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-
-@dataclass
-class Bucket:
-    rate: float  # tokens per second
-    capacity: float
-    tokens: float = -1.0
-    updated: float = 0.0
-
-    def _refill(self, now: float) -> None:
-        if self.tokens < 0:
-            self.tokens, self.updated = self.capacity, now
-            return
-        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-
-    def wait(self, now: float) -> float:
-        self._refill(now)
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
-
-    def take(self, now: float) -> None:
-        self._refill(now)
-        self.tokens -= 1
+from api.core.buckets import Bucket
 
 
 @dataclass

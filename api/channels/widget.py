@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, WebSocket, WebSocketDisco
 from pydantic import BaseModel, Field
 
 from api.conversations.models import Conversation
+from api.conversations.schemas import HistoryOut, TurnOut
 from api.conversations.service import (
     MAX_PAYLOAD_CHARS,
     ConversationNotFound,
@@ -56,7 +57,7 @@ def create_conversation(
     return ConversationCreated(conversation_id=conversation.id, token=token, language=conversation.language)
 
 
-@router.post("/conversations/{conversation_id}/messages")
+@router.post("/conversations/{conversation_id}/messages", response_model=TurnOut, response_model_exclude_unset=True)
 def post_message(
     body: UserMessage,
     conversation: Annotated[Conversation, Depends(widget_conversation)],
@@ -88,7 +89,7 @@ def post_message(
     }
 
 
-@router.get("/conversations/{conversation_id}/messages")
+@router.get("/conversations/{conversation_id}/messages", response_model=HistoryOut, response_model_exclude_unset=True)
 def get_messages(
     conversation: Annotated[Conversation, Depends(widget_conversation)],
     service: ConversationsDep,

@@ -26,6 +26,7 @@ from api.chat_flows.asks import (
 )
 from api.chat_flows.context import Ctx
 from api.chat_flows.places import find_country, find_language, language_name
+from api.conversations.secrets import MASKED_CODE
 from api.core import parse
 from api.core.i18n import format_number
 from api.fce import access
@@ -41,13 +42,20 @@ MIN_AGE, MAX_AGE, MAX_EXPERIENCE = 15, 100, 70  # api.pathways.schemas.Age / Yea
 EARLIEST_WORK_AGE = 10  # api.pathways.schemas.EARLIEST_WORK_AGE
 # Below this an annual salary in yen is a missing unit ("450" for 450万), above it a typo.
 MIN_SALARY, MAX_SALARY = 100_000, 1_000_000_000
-REFERENCE = re.compile(r"FCE\W*(\d{4})\W*(\d{1,6})")
+# An annual figure below this is what a monthly salary looks like (¥150,000–¥1,000,000): it is asked
+# about unless the answer says "a year". ¥1,200,000 a year is ¥100,000 a month, below any full-time wage.
+PLAUSIBLE_ANNUAL = 1_200_000
+MONTHS = 12
+REFERENCE = re.compile(r"FCE\W*(\d{4})\W*(\d{1,8})")
 
 
 @dataclass
 class Outcome:
     updates: dict[str, s.Value] = field(default_factory=dict)
     error: str | None = None
+    # Said before the next question when an answer was taken in a reading the person should see and
+    # can correct ("¥300,000 a month is ¥3,600,000 a year", "2077 BS is 2020").
+    notes: list[str] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -116,7 +124,10 @@ def _match_credential(entry: Country, text: str) -> str | None:
     by_stage = [c.id for c in entry.credentials if c.stage == stage]
     if len(by_stage) == 1:
         return by_stage[0]
-    partial = [cid for cid, keys in names.items() if len(key) >= 3 and any(key in k for k in keys)]
+    # Part of a name: three letters, or two kanji ("学士" in 学士（バシャレラード…）).
+    partial = [
+        cid for cid, keys in names.items() if len(key) >= parse.min_keyword_length(key) and any(key in k for k in keys)
+    ]
     return partial[0] if len(partial) == 1 else None
 
 
@@ -180,7 +191,7 @@ def fce_contact(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
 
 def fce_language(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
     text = str(value)
-    code = text if text in LANGUAGES else find_language(text)
+    code = text if text in LANGUAGES else find_language(text) or parse.keyword(text, words.LANGUAGE_NAMES)
     if code in LANGUAGES:
         return ok(slot, code)
     return bad(ctx, slot, "flow.error.language", value=parse.shorten(text))
@@ -211,27 +222,42 @@ def _year(value: s.Value) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else parse.year(str(value))
 
 
+def _bikram_sambat(ctx: Ctx, value: s.Value) -> tuple[int | None, list[str]]:
+    """A year typed in Bikram Sambat ("२०७७ साल") as its AD year, and the note saying so."""
+    if isinstance(value, int):
+        return value, []
+    converted = parse.bikram_sambat(str(value), datetime.now(UTC).year)
+    if converted is None:
+        return _year(value), []
+    return converted.ad, [ctx.t("flow.note.bikram_sambat", bs=converted.bs, ad=converted.ad)]
+
+
+def _year_range(ctx: Ctx) -> str:
+    """In Nepali the re-ask also says how to give a Bikram Sambat year."""
+    return "flow.error.year_range_bs" if ctx.language == "ne" else "flow.error.year_range"
+
+
 def fce_start_year(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
-    found, now = _year(value), datetime.now(UTC).year
+    (found, notes), now = _bikram_sambat(ctx, value), datetime.now(UTC).year
     if found is None:
         return bad(ctx, slot, "flow.error.not_a_year")
     if not EARLIEST_YEAR <= found <= now:
-        return bad(ctx, slot, "flow.error.year_range", year=found, min=EARLIEST_YEAR, max=now)
-    return ok(slot, found)
+        return bad(ctx, slot, _year_range(ctx), year=found, min=EARLIEST_YEAR, max=now)
+    return Outcome({slot: found}, notes=notes)
 
 
 def fce_end_year(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
     if value == s.SKIPPED or parse.keyword(str(value), words.NOT_FINISHED):
         return ok(slot, s.SKIPPED)
-    found, start = _year(value), slots.get("fce_start_year")
+    (found, notes), start = _bikram_sambat(ctx, value), slots.get("fce_start_year")
     latest = datetime.now(UTC).year + STUDY_AHEAD_YEARS
     if found is None:
         return bad(ctx, slot, "flow.error.not_a_year")
     if isinstance(start, int) and found < start:
         return bad(ctx, slot, "flow.error.end_before_start", end=found, start=start)
     if not EARLIEST_YEAR <= found <= latest:
-        return bad(ctx, slot, "flow.error.year_range", year=found, min=EARLIEST_YEAR, max=latest)
-    return ok(slot, found)
+        return bad(ctx, slot, _year_range(ctx), year=found, min=EARLIEST_YEAR, max=latest)
+    return Outcome({slot: found}, notes=notes)
 
 
 def fce_instruction_language(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
@@ -262,11 +288,15 @@ def case_reference(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome
     match = REFERENCE.search(parse.ascii_digits(text))
     if match is None:
         return bad(ctx, slot, "flow.error.reference")
-    return ok(slot, f"FCE-{match.group(1)}-{int(match.group(2)):06d}")
+    number = match.group(2)
+    if len(number) == 7:  # neither an old (six digits, zero-padded) nor a new (eight) reference
+        return bad(ctx, slot, "flow.error.reference")
+    return ok(slot, f"FCE-{match.group(1)}-{number if len(number) == 8 else f'{int(number):06d}'}")
 
 
 def case_access_code(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
-    if value == s.CODE_GIVEN:
+    # The mask stands for a code the api took out of the message and holds for the status check.
+    if value == s.CODE_GIVEN or MASKED_CODE in str(value):
         return ok(slot, s.CODE_GIVEN)
     code = access.normalise(unicodedata.normalize("NFKC", str(value)))
     if len(code) != access.CODE_LENGTH or any(ch not in access.ALPHABET for ch in code):
@@ -314,11 +344,29 @@ def points_salary(ctx: Ctx, slot: str, value: s.Value, slots: Slots) -> Outcome:
 def _salary(ctx: Ctx, slot: str, value: s.Value) -> Outcome:
     if isinstance(value, int) and not isinstance(value, bool) and MIN_SALARY <= value <= MAX_SALARY:
         return ok(slot, value)
-    found = parse.amount(str(value))
+    found, period = parse.amount(str(value)), parse.salary_period(str(value))
     if found is None:
         return bad(ctx, slot, "flow.error.salary_unreadable", value=parse.shorten(str(value)))
     if found.negative:
         return bad(ctx, slot, "flow.error.negative")
+    if period == "month" and MIN_SALARY // MONTHS <= found.yen <= MAX_SALARY // MONTHS:
+        # "महिनाको ३ लाख" was once taken as ¥300,000 a year: a monthly wage is converted, and said so.
+        annual = found.yen * MONTHS
+        note = ctx.t(
+            "flow.note.salary_monthly",
+            monthly=format_number(found.yen, ctx.language),
+            annual=format_number(annual, ctx.language),
+        )
+        return Outcome({slot: annual}, notes=[note])
+    if period is None and MIN_SALARY <= found.yen < PLAUSIBLE_ANNUAL:
+        # ¥300,000 "a year" is what a month's wage looks like: asked, unless the answer said "a year".
+        return bad(
+            ctx,
+            slot,
+            "flow.error.salary_low",
+            amount=format_number(found.yen, ctx.language),
+            annual=format_number(found.yen * MONTHS, ctx.language),
+        )
     if 0 < found.yen < MIN_SALARY:
         guess = found.yen * 10_000 if found.yen * 10_000 <= MAX_SALARY else MIN_SALARY
         return bad(

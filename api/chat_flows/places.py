@@ -6,6 +6,7 @@ Babel's CLDR data in all five languages, plus the informal names people use (USA
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import lru_cache
 
@@ -21,17 +22,17 @@ _COUNTRY_ALIASES = {
     "US": ("usa", "us", "america", "united states of america", "アメリカ", "米国", "my", "amerika"),
     "GB": ("uk", "england", "britain", "great britain", "英国", "anh", "inglaterra", "बेलायत"),
     "KR": ("korea", "south korea", "韓国", "hanquoc", "coreia", "कोरिया"),
-    "VN": ("viet nam", "betonamu", "vietna", "भियतनाम"),
-    "NP": ("nepaaru", "nepal"),
+    "VN": ("viet nam", "betonamu", "vietna", "भियतनाम", "vn", "vietnamese", "nguoi viet", "nuoc viet"),
+    "NP": ("nepaaru", "nepal", "nepali", "nepalese", "नेपाली"),
     "MM": ("myanmar", "burma", "miến điện", "birmania", "बर्मा", "म्यानमार"),
     "CN": ("china", "trung quoc", "中国", "chugoku"),
     "JP": ("japan", "nihon", "nippon", "nhat", "日本", "japao", "जापान"),
-    "PH": ("philippines", "pilipinas", "firipin", "फिलिपिन्स"),
+    "PH": ("philippines", "pilipinas", "firipin", "फिलिपिन्स", "filipino", "filipina", "pinoy", "pinay", "filipinas"),
     "LK": ("sri lanka", "srilanka", "スリランカ", "श्रीलंका"),
     "BD": ("bangladesh", "बंगलादेश"),
-    "IN": ("india", "bharat", "インド", "भारत"),
-    "ID": ("indonesia", "インドネシア", "इन्डोनेसिया"),
-    "BR": ("brasil", "brazil", "burajiru"),
+    "IN": ("india", "bharat", "インド", "भारत", "indian"),
+    "ID": ("indonesia", "インドネシア", "इन्डोनेसिया", "indonesian"),
+    "BR": ("brasil", "brazil", "burajiru", "brasileira", "brasileiro", "brazilian"),
 }
 # Latin-script names are matched as whole words inside a sentence ("I studied in Nepal");
 # others (kana, Devanagari) as substrings, since Japanese has no spaces.
@@ -87,7 +88,21 @@ def find_country(text: str) -> str | None:
                 return code
         elif name in folded:
             return code
-    return None
+    return _misspelt(key, exact)
+
+
+# A misspelt Latin name ("philipines", "phillipines") is still that country when it is close to one
+# name only; short names are left out, where one letter makes another country (Mali, Bali).
+_CLOSE_ENOUGH, _MIN_FUZZY = 0.85, 6
+
+
+def _misspelt(key: str, exact: dict[str, str]) -> str | None:
+    if len(key) < _MIN_FUZZY or not key.isascii() or not key.isalpha():
+        return None
+    names = [name for name in exact if len(name) >= _MIN_FUZZY and name.isascii()]
+    close = difflib.get_close_matches(key, names, n=3, cutoff=_CLOSE_ENOUGH)
+    codes = {exact[name] for name in close}
+    return codes.pop() if len(codes) == 1 else None
 
 
 @lru_cache(maxsize=1)
@@ -125,3 +140,17 @@ def official_language(country: str) -> str | None:
     """The first official language of a country (for the language-of-instruction button)."""
     languages = get_official_languages(country)
     return str(languages[0]) if languages else None
+
+
+def named_countries(text: str) -> set[str]:
+    """Every country a sentence names (whole Latin words, or names in other scripts)."""
+    _exact, searchable = _country_index()
+    folded = fold(text)
+    found = set()
+    for name, code in searchable:
+        if _LATIN.match(name):
+            if re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", folded):
+                found.add(code)
+        elif name in folded:
+            found.add(code)
+    return found

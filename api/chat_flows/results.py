@@ -22,6 +22,10 @@ from api.pathways.present import disclaimer, points_body, status_body
 from api.pathways.schemas import PointsRequest, ProfileRequest
 
 Slots = Mapping[str, s.Value]
+JAPAN = "JP"
+# The Immigration Services Agency's page on the Long-Term Resident status (定住者), which names the
+# statuses open to descendants of Japanese nationals.
+NIKKEI_SOURCE = "https://www.moj.go.jp/isa/applications/status/longtermresident.html"
 APPLICATION_SLOTS = s.FORMS["fce_application_form"]
 
 
@@ -49,7 +53,7 @@ def preview(ctx: Ctx, slots: Slots) -> tuple[list[Reply], dict[str, s.Value]]:
         result = preview_result(credential, request, ctx.catalogs)
         text = ctx.t(
             "flow.fce.preview",
-            credential=getattr(credential.names, ctx.language),
+            credential=without_country(getattr(credential.names, ctx.language), name),
             country=name,
             equivalent=result["japan_equivalent"][ctx.language],
             jqf=result["jqf_level"],
@@ -58,6 +62,9 @@ def preview(ctx: Ctx, slots: Slots) -> tuple[list[Reply], dict[str, s.Value]]:
         )
         text = f"{text}\n\n{ctx.t('fce.preview.disclaimer')}"
         first = Reply(text=text, sources=_sources(result["sources"]))
+    elif country == JAPAN:
+        # A Japanese degree needs no foreign-credential evaluation: nothing to apply for.
+        return [Reply(text=ctx.t("flow.fce.japanese_degree"))], updates
     elif country == s.OTHER:
         first = Reply(text=ctx.t("flow.fce.no_preview"))
     elif entry is None:
@@ -72,6 +79,15 @@ def preview(ctx: Ctx, slots: Slots) -> tuple[list[Reply], dict[str, s.Value]]:
         ],
     )
     return [first, offer], updates
+
+
+def without_country(credential: str, country: str) -> str:
+    """A credential's name without its country in brackets: the preview names the country once
+    ("Baccalaureate degree (Philippines) (Philippines)" was shown)."""
+    for bracket in (f"({country})", f"（{country}）"):
+        if bracket in credential:
+            return " ".join(credential.replace(bracket, " ").split())
+    return credential
 
 
 class Incomplete(ValueError):
@@ -221,7 +237,7 @@ PATHWAY_FIELDS = {
 OUTCOMES = ("fits", "nearly", "no")
 
 
-def pathway(ctx: Ctx, profile: ProfileRequest) -> tuple[list[Reply], dict[str, Any]]:
+def pathway(ctx: Ctx, profile: ProfileRequest, nikkei: bool = False) -> tuple[list[Reply], dict[str, Any]]:
     """The self-check's result, as POST /api/v1/pathways/check computes it: what fits, what nearly fits
     and what is missing, briefly what does not; each status with its knowledge-base page. Then, when
     the HSP points nearly reach the threshold, the offer to calculate them (Calculate /affirm)."""
@@ -237,10 +253,17 @@ def pathway(ctx: Ctx, profile: ProfileRequest) -> tuple[list[Reply], dict[str, A
             lines.append(f"• {body['name']}: {link}" if link else f"• {body['name']}")
             if outcome == "nearly" and body["missing"]:
                 lines.append("  " + ctx.t("flow.pathway.missing", items=" ".join(body["missing"])))
+            elif outcome == "no" and (body["missing"] or body["reasons"]):
+                # Why it does not fit: what is missing, or else the rule's reason (#20: none was given).
+                why = body["missing"] or body["reasons"]
+                lines.append("  " + ctx.t("flow.pathway.why_not", reasons=" ".join(why[:2])))
     if not groups["fits"] and not groups["nearly"]:
         lines += ["", ctx.t("flow.pathway.none_fit")]
     lines += ["", *disclaimer(ctx.language, ctx.catalogs, rules_as_of())]
     replies = [Reply(text="\n".join(lines))]
+    if nikkei:
+        # Of Japanese descent: statuses the rule file does not cover, with no limit on the work done.
+        replies.append(Reply(text=ctx.t("flow.pathway.nikkei"), sources=_sources([NIKKEI_SOURCE])))
     offer = any(b["status"] == "hsp" for b in groups["nearly"])
     if offer:
         replies.append(

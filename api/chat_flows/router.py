@@ -1,4 +1,4 @@
-"""/internal/v1/flows/...: the action server's calls for the chat forms (INTERNAL_TOKEN only).
+"""/internal/v1/flows/...: the action server's calls for the chat forms (ACTIONS_TOKEN only).
 
 Every answer a person sees is rendered here in the conversation's language; user mistakes are a 200
 with a re-ask, a malformed call from the action server is a 422 naming the field.
@@ -14,17 +14,21 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import ValidationError
 
-from api.chat_flows import results
+from api.chat_flows import results, words
 from api.chat_flows.asks import render_ask
-from api.chat_flows.context import Ctx
-from api.chat_flows.schemas import AskRequest, CaseStatusRequest, FlowRequest, ValidateRequest
+from api.chat_flows.context import Ctx, choice
+from api.chat_flows.prefill import prefill
+from api.chat_flows.schemas import AskRequest, CaseStatusRequest, FlowRequest, PrefillRequest, ValidateRequest
 from api.chat_flows.slots import ASKED_SLOTS, SlotName, Value
-from api.chat_flows.validate import Answerer, validate
+from api.chat_flows.validate import TOPIC_PREFIX, Answerer, validate
+from api.conversations import secrets
 from api.conversations.responses import Reply
-from api.conversations.service import ConversationNotFound, ConversationService
+from api.conversations.secrets import find_access_code
+from api.conversations.service import ConversationNotFound, ConversationService, InvalidPayload, parse_payload
+from api.core import parse
 from api.core.config import Settings
 from api.core.i18n import Catalogs
-from api.deps import CatalogsDep, ConversationsDep, FceDep, GuidanceDep, SettingsDep, internal_caller
+from api.deps import CatalogsDep, ConversationsDep, FceDep, GuidanceDep, SettingsDep, actions_caller
 from api.fce import guards
 from api.fce.deps import Fce
 from api.fce.service import CaseNotFound
@@ -34,7 +38,9 @@ from knowledge_base.language import DEFAULT_LANGUAGE
 
 log = logging.getLogger(__name__)
 RequestT = TypeVar("RequestT")
-router = APIRouter(prefix="/internal/v1/flows", dependencies=[Depends(internal_caller)], tags=["chat-flows"])
+# An access code as typed alone: 12 characters, maybe in groups ("ABCD-EFGH-JKMN"); longer is a sentence.
+MAX_CODE_CHARS = 16
+router = APIRouter(prefix="/internal/v1/flows", dependencies=[Depends(actions_caller)], tags=["chat-flows"])
 
 
 @dataclass(frozen=True)
@@ -90,21 +96,35 @@ def ask_slot(body: AskRequest, env: EnvDep) -> dict[str, Any]:
     return {"replies": _replies([render_ask(_context(body, env), body.slot, _plain(body.slots))])}
 
 
-def _without_buttons(reply: Reply) -> Reply:
+def _topic_id(payload: str) -> str | None:
+    try:
+        intent, entities = parse_payload(payload)
+    except InvalidPayload:
+        return None
+    topic = entities.get("topic_id")
+    return str(topic) if intent == "ask_topic" and isinstance(topic, str) and topic else None
+
+
+def _without_buttons(reply: Reply, slot: str | None) -> Reply:
     """An answer given in the middle of a form keeps its text and sources, not its buttons: those
-    (more detail, feedback, a person) would leave the form. Suggested topics are listed as text."""
-    topics = [b["title"] for b in reply.buttons if b.get("payload", "").startswith("/ask_topic")]
-    text = "\n".join([reply.text, *(f"• {title}" for title in topics)])
-    return Reply(text=text, sources=reply.sources)
+    (more detail, feedback, a person) would leave the form. Suggested topics ("did you mean") stay
+    buttons (#20 defect 9), as choices of the pending question the form answers without moving on."""
+    topics = [(b["title"], _topic_id(b.get("payload", ""))) for b in reply.buttons]
+    buttons = [choice(slot, f"{TOPIC_PREFIX}{topic}", title) for title, topic in topics if topic and slot]
+    return Reply(text=reply.text, buttons=buttons, sources=reply.sources)
 
 
-def _answerer(guidance: GuidanceService, conversation_id: str, ctx: Ctx) -> Answerer:
+def _answerer(guidance: GuidanceService, conversation_id: str, ctx: Ctx, slot: str | None) -> Answerer:
     def answer(text: str) -> list[Reply]:
+        topic = text.removeprefix(TOPIC_PREFIX) if text.startswith(TOPIC_PREFIX) else None
         try:
-            replies = guidance.respond(conversation_id, "ask_guidance", text[:5000], {}, hand_off=False)
+            if topic is not None:
+                replies = guidance.respond(conversation_id, "ask_topic", "", {"topic_id": topic[:200]}, hand_off=False)
+            else:
+                replies = guidance.respond(conversation_id, "ask_guidance", text[:5000], {}, hand_off=False)
         except (LookupError, KnowledgeUnavailable):
             return [Reply(text=ctx.t("flow.error.cannot_answer_now"))]
-        return [_without_buttons(reply) for reply in replies]
+        return [_without_buttons(reply, slot) for reply in replies]
 
     return answer
 
@@ -120,13 +140,24 @@ def validate_answers(body: ValidateRequest, env: EnvDep, guidance: GuidanceDep) 
         body.requested_slot,
         body.intent,
         body.confidence,
-        _answerer(guidance, body.conversation_id, ctx),
+        _answerer(guidance, body.conversation_id, ctx, body.requested_slot),
     )
     # Which slots failed is useful in logs; what was typed is personal and stays out.
     if not verdict.valid:
         taken = "question" if verdict.question else "exit" if verdict.exit else "reask"
         log.info("flow answer not taken slots=%s as=%s", sorted(body.candidates), taken)
     return {"slots": verdict.slots, "replies": _replies(verdict.replies), "valid": verdict.valid, "exit": verdict.exit}
+
+
+@router.post("/prefill")
+def prefill_form(body: PrefillRequest, env: EnvDep) -> dict[str, Any]:
+    """The answers the message that started a form already gives (the action calls it on activation)."""
+    text = body.text
+    if text.startswith("/"):
+        # Started by a payload (a typed request the api recognised, or a button): the message itself.
+        text = env.service.last_user_text(body.conversation_id)
+    filled = prefill(_context(body, env), body.form, text)
+    return {"slots": {k: v for k, v in filled.items() if k != "case_access_code" or v == "given"}}
 
 
 @router.post("/fce/preview")
@@ -154,8 +185,16 @@ def case_status(body: CaseStatusRequest, env: EnvDep) -> dict[str, Any]:
         fce.cases.rate_limit("access", f"chat:{body.conversation_id}", *budget)
     except guards.Limited as error:
         return _limited(ctx, "rate_limited", "fce.api.rate_limited", error)
+    # The code the person typed this turn: the message Rasa saw has it masked, the api parked the real
+    # one for this check alone (api/conversations/secrets.py). Without one, the code in the body (typed
+    # alone, or inside the message that started the form: "FCE-2026-000123 ABCD-EFGH-JKMN").
+    code = env.service.secrets.take(body.conversation_id, secrets.TYPED)
+    if code is None and len(body.access_code.strip()) > MAX_CODE_CHARS:
+        code = find_access_code(body.access_code)
     try:
-        case_id, _language = fce.cases.authenticate(body.reference, body.access_code)
+        case_id, _language = fce.cases.authenticate(
+            body.reference, code or body.access_code, f"chat:{body.conversation_id}"
+        )
     except CaseNotFound:
         return {"outcome": "not_found", "replies": _replies([Reply(text=ctx.t("fce.api.not_found"))])}
     except guards.Limited as error:
@@ -199,5 +238,14 @@ def pathway_check(body: FlowRequest, env: EnvDep) -> dict[str, Any]:
     """The self-check of POST /api/v1/pathways/check on the pathway_form's answers."""
     ctx = _context(body, env)
     profile = _request_from_slots(results.pathway_request, results.PATHWAY_FIELDS, ctx, body)
-    replies, result = results.pathway(ctx, profile)
+    replies, result = results.pathway(ctx, profile, nikkei=_said_nikkei(env.service, body.conversation_id))
     return {"replies": _replies(replies), "result": result}
+
+
+def _said_nikkei(service: ConversationService, conversation_id: str) -> bool:
+    """The person said in this conversation that they are of Japanese descent ("sou sansei", "日系三世")."""
+    try:
+        history = service.history(conversation_id, limit=100)
+    except ConversationNotFound:
+        return False
+    return any(message["role"] == "user" and parse.keyword(str(message["text"]), words.NIKKEI) for message in history)

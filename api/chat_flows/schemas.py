@@ -37,4 +37,9 @@ class ValidateRequest(FlowRequest):
 
 class CaseStatusRequest(FlowRequest):
     reference: str = Field(min_length=1, max_length=64)
-    access_code: str = Field(min_length=1, max_length=64)
+    access_code: str = Field(min_length=1, max_length=500)
+
+
+class PrefillRequest(FlowRequest):
+    form: str = Field(min_length=1, max_length=64, pattern=r"^[a-z_]+_form$")
+    text: str = Field(default="", max_length=10_000)

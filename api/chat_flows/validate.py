@@ -31,6 +31,9 @@ YES_NO_SLOTS = frozenset({"fce_consent", "points_jp_degree", "pathway_jp_grad"})
 # Without a "?", only a sentence counts as a question: four words, or a long unspaced (Japanese) line.
 QUESTION_MIN_WORDS, QUESTION_MIN_CHARS_UNSPACED = 4, 10
 Answerer = Callable[[str], list[Reply]]
+# A suggested topic pressed mid-form: the value of a /choose button of the pending question
+# ("topic:visa.student"); it is answered, and the question stays open.
+TOPIC_PREFIX = "topic:"
 
 
 @dataclass
@@ -124,6 +127,11 @@ def validate(
         value, stale = _unprefixed(ctx, slot, candidates[slot])
         if slot in YES_NO_SLOTS and isinstance(value, bool) and text and slot == requested and intent != "choose":
             value = text
+        if slot == requested and intent == "choose" and isinstance(value, str) and value.startswith(TOPIC_PREFIX):
+            verdict.question, verdict.valid = True, False
+            verdict.replies.extend(answer(value))
+            verdict.slots[slot] = None
+            continue
         outcome = stale or check(ctx, slot, value, known)
         # Only the requested slot's value, exactly as typed (not a button), can be a question or a way out.
         typed = bool(text) and slot == requested and value == text and intent != "choose"
@@ -146,6 +154,8 @@ def validate(
         elif not outcome.valid:
             verdict.valid = False
             verdict.replies.append(Reply(text=outcome.error or ""))
+        else:
+            verdict.replies.extend(Reply(text=note) for note in outcome.notes)
         known.update(outcome.updates)
         verdict.slots.update(outcome.updates)
     return verdict

@@ -5,8 +5,11 @@ Buttons are the main way to answer; these cover people who type instead (and LIN
 
 from __future__ import annotations
 
+from api.core import parse
+
 PURPOSE = {
     "employment": ("employment", "work", "job", "就職", "仕事", "就労", "転職", "viec lam", "di lam", "lam viec", "काम",
+                   "xin viec", "tim viec", "kiem viec",
                    "रोजगार", "jagir", "kaam", "trabalho", "emprego", "trabalhar"),
     "university_admission": ("university", "admission", "study", "graduate school", "大学", "進学", "留学", "大学院",
                              "dai hoc", "du hoc", "hoc", "विश्वविद्यालय", "भर्ना", "पढाइ", "universidade", "faculdade",
@@ -19,8 +22,10 @@ PURPOSE = {
 }  # fmt: skip
 
 DOCUMENTS = {
-    "all": ("all", "everything", "yes all", "全部", "すべて", "全て", "tat ca", "du", "day du", "सबै", "todos", "tudo"),
-    "some": ("some", "part", "a few", "一部", "いくつか", "mot so", "mot phan", "केही", "alguns", "algumas", "parte"),
+    "all": ("all", "everything", "yes all", "全部", "すべて", "全て", "tat ca", "du", "day du", "du ca", "co du",
+            "du het", "सबै", "todos", "tudo"),
+    "some": ("some", "part", "a few", "一部", "いくつか", "mot so", "mot phan", "chi co", "केही", "alguns", "algumas",
+             "parte"),
     "none": ("none", "no", "nothing", "no documents", "ない", "なし", "ありません", "khong co", "khong", "छैन", "केही छैन",
              "nenhum", "nada", "nao tenho"),
 }  # fmt: skip
@@ -37,7 +42,8 @@ EDUCATION = {
     "doctorate": ("doctorate", "doctor", "phd", "ph.d", "博士", "tien si", "विद्यावारिधि", "पीएचडी", "doutorado",
                   "doutor"),
     "mba_mot": ("mba", "mot", "mba or mot", "経営学修士"),
-    "master": ("master", "masters", "master's", "修士", "thac si", "cao hoc", "स्नातकोत्तर", "mestrado", "mestre"),
+    "master": ("master", "masters", "master's", "修士", "thac si", "cao hoc", "स्नातकोत्तर", "मास्टर्स", "मास्टर",
+               "masters gareko", "mestrado", "mestre"),
     "bachelor": ("bachelor", "bachelors", "bachelor's", "degree", "university", "学士", "大卒", "大学", "cu nhan",
                  "dai hoc", "ky su", "स्नातक", "bacharel", "licenciatura", "graduacao", "faculdade"),
     "none": ("none", "no degree", "no", "high school", "なし", "ない", "高校", "khong", "khong co", "cap 3", "छैन",
@@ -45,8 +51,8 @@ EDUCATION = {
 }  # fmt: skip
 
 JAPANESE = {
-    "N1": ("n1", "jlpt n1", "1級", "1kyu"),
-    "N2": ("n2", "jlpt n2", "2級", "2kyu"),
+    "N1": ("n1", "jlpt n1", "1級", "1kyu", "n1 pass"),
+    "N2": ("n2", "jlpt n2", "2級", "2kyu", "n2 pass"),
     "none": ("none", "no", "n3", "n4", "n5", "jlpt n3", "jlpt n4", "jlpt n5", "nothing", "なし", "ない", "khong",
              "khong co", "छैन", "nenhum", "nao"),
 }  # fmt: skip
@@ -76,19 +82,7 @@ OTHER = {"other": ("other", "something else", "not in the list", "none of these"
 
 # Ways out of a form. The intent model decides first (stop, request_human); these confirm it when the
 # text would also be a valid answer (a name, an institution), so "đi làm" or "Staff" stay answers.
-STOP = (
-    "stop", "stop it", "stop please", "please stop", "cancel", "cancel it", "cancel this", "cancel that", "quit",
-    "exit", "abort", "never mind", "forget it", "enough", "end",
-    "やめる", "やめます", "やめたい", "やめて", "止めて", "とめて", "ストップ", "キャンセル", "キャンセルで",
-    "キャンセルします", "中止", "中止して", "中止します", "終了", "終わり", "取り消し", "取り消して", "もういい",
-    "yameru", "yamete", "yamemasu", "sutoppu", "kyanseru",
-    "dung", "dung lai", "dung di", "dung nhe", "huy", "huy bo", "huy di", "thoat", "thoat ra", "ngung", "ngung lai",
-    "ket thuc", "thoi",
-    "रोक्नुहोस्", "रोक", "रोक्नुस्", "रोकौँ", "रद्द", "रद्द गर्नुहोस्", "बन्द गर्नुहोस्", "roknus", "rok", "roka",
-    "rokau", "radda", "radda garnus", "banda garnus", "cancel garnus", "stop garnus",
-    "parar", "pare", "para", "para por favor", "cancelar", "cancela", "sair", "desisto", "chega", "interromper",
-    "encerrar", "esquece", "esquece isso",
-)  # fmt: skip
+STOP = parse.STOP_WORDS
 PERSON = (
     "talk to", "speak to", "speak with", "real person", "a human", "an agent", "advisor", "adviser", "operator",
     "noi chuyen voi", "gap nguoi", "tu van vien", "nguoi that",
@@ -168,7 +162,7 @@ LEVEL = {
     "lower_secondary": ("junior high", "middle school", "lower secondary", "中学", "中卒", "cap 2", "thcs", "एसईई",
                         "ensino fundamental"),
     "upper_secondary": ("high school", "secondary", "高校", "高卒", "cap 3", "thpt", "+2", "उच्च माध्यमिक",
-                        "ensino medio"),
+                        "+2 सम्म", "+2 पास", "प्लस टु", "plus two", "कक्षा १२", "ensino medio"),
     "vocational": ("vocational", "diploma", "trung cap", "nghe", "प्राविधिक", "डिप्लोमा", "tecnico", "curso tecnico"),
     "senmonshi": ("senmonshi", "専門士", "専門学校", "semmon"),
     "associate": ("associate", "junior college", "短大", "短期大学", "cao dang", "tecnologo"),
@@ -176,7 +170,8 @@ LEVEL = {
     "bachelor": ("bachelor", "bachelors", "university", "学士", "大卒", "大学", "cu nhan", "dai hoc", "ky su",
                  "स्नातक", "bacharel", "licenciatura", "graduacao", "faculdade"),
     "koudo_senmonshi": ("koudo senmonshi", "高度専門士"),
-    "master": ("master", "masters", "修士", "大学院", "thac si", "cao hoc", "स्नातकोत्तर", "mestrado", "mestre"),
+    "master": ("master", "masters", "修士", "大学院", "thac si", "cao hoc", "स्नातकोत्तर", "मास्टर्स", "मास्टर",
+               "mestrado", "mestre"),
     "mba_mot": ("mba", "mot", "経営学修士"),
     "doctorate": ("doctorate", "doctor", "phd", "博士", "tien si", "विद्यावारिधि", "पीएचडी", "doutorado", "doutor"),
 }  # fmt: skip
@@ -198,3 +193,14 @@ LANGUAGE_NAMES = {
     "ne": ("ネパール語", "nepali", "tieng nepal", "नेपाली", "nepales"),
     "pt": ("ポルトガル語", "portuguese", "tieng bo dao nha", "पोर्चुगिज", "portugues"),
 }
+
+# Of Japanese descent, as people say it (the self-check then tells about the statuses for Nikkei).
+NIKKEI = {
+    "nikkei": (
+        "nikkei", "nikkeijin", "nisei", "sansei", "yonsei", "japanese descent", "japanese ancestry",
+        "japanese heritage",
+        "日系", "日系人", "日系二世", "日系三世", "日系四世", "goc nhat", "nguoi goc nhat", "जापानी मूल", "जापानी वंश",
+        "descendente de japones", "descendente de japoneses", "descendencia japonesa", "neto de japones",
+        "neta de japones", "bisneto de japones",
+    )
+}  # fmt: skip

@@ -7,7 +7,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.auth import models as _users_tables  # noqa: F401 - registers the users table our foreign keys name
@@ -100,3 +100,16 @@ class OwnershipEvent(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (Index("ix_ownership_events_conversation", "conversation_id", "id"),)
+
+
+class TurnSecret(Base):
+    """An access code in flight for one turn of one conversation (api/conversations/secrets.py): the code
+    a person just typed, on its way to the status check, or the code a chat application was just issued,
+    on its way to its one delivery. Encrypted, deleted when the turn ends, never older than a minute."""
+
+    __tablename__ = "turn_secrets"
+
+    conversation_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -1,14 +1,17 @@
-"""Rasa's NLG endpoint: Rasa names a response, the api renders it in the conversation's language."""
+"""Rasa's NLG endpoint: Rasa names a response, the api renders it in the conversation's language.
+
+Only Rasa may call it, with NLG_TOKEN (`?token=`, as Rasa's endpoint config sends it); without the
+setting every call is refused.
+"""
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Query, status
 
 from api.conversations.service import ConversationNotFound, ConversationService
-from api.deps import CatalogsDep, ConversationsDep, SettingsDep, TemplatesDep
+from api.deps import CatalogsDep, ConversationsDep, SettingsDep, TemplatesDep, secret_matches
 from knowledge_base.language import DEFAULT_LANGUAGE, normalise_locale
 
 router = APIRouter(tags=["nlg"])
@@ -35,12 +38,15 @@ def render_response(
     settings: SettingsDep,
     token: Annotated[str | None, Query()] = None,
 ) -> dict[str, Any]:
-    # Rasa's endpoint config sends its token as a query parameter.
-    if settings.internal_token and not hmac.compare_digest((token or "").encode(), settings.internal_token.encode()):
+    # Rasa's endpoint config sends its token as a query parameter. NLG_TOKEN only, and never "anyone"
+    # when it is unset: the replies carry conversation data (language, links) to whoever asks.
+    if not secret_matches(token, settings.nlg_token):
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="nlg token")
     name = request_body.get("response") or request_body.get("template")
     if not isinstance(name, str):
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail="response name missing")
+        # In FastAPI's own shape (a list naming the field), as /openapi.json documents every 422.
+        missing = {"loc": ["body", "response"], "msg": "response name missing", "type": "missing"}
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=[missing])
     tracker = request_body.get("tracker") if isinstance(request_body.get("tracker"), dict) else {}
     arguments = request_body.get("arguments") if isinstance(request_body.get("arguments"), dict) else {}
     language = conversation_language(service, tracker or {})

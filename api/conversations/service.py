@@ -19,12 +19,13 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.conversations import language_policy
+from api.conversations import language_policy, starts
+from api.conversations import secrets as codes
 from api.conversations.models import Conversation, ConversationState, LanguageSource, Message, MessageRole
 from api.conversations.rasa_client import RasaClient, RasaUnavailable
 from api.conversations.responses import Reply, ResponseTemplates
 from api.conversations.states import Actor, move_locked
-from api.core import parse
+from api.core import logs, metrics, parse
 from api.core.i18n import Catalogs
 from api.db.session import Database
 from api.live.broadcast import Broadcaster
@@ -114,21 +115,9 @@ def as_rasa_text(text: str) -> str:
     return "\uff0f" + text[1:] if text.startswith("/") else text
 
 
-# An FCE access code as people type it (api/fce/access.py: 12 of ALPHABET, often in groups of four).
-_CODE = re.compile(
-    r"(?<![0-9A-Za-z])[2-9A-HJ-NP-Za-hj-np-z]{4}[-\s]?[2-9A-HJ-NP-Za-hj-np-z]{4}[-\s]?[2-9A-HJ-NP-Za-hj-np-z]{4}(?![0-9A-Za-z])"
-)
-_REFERENCE = re.compile(r"FCE\W*\d{4}\W*\d{1,6}", re.IGNORECASE)
-MASKED_CODE = "••••-••••-••••"
-
-
-def mask_access_codes(text: str, asked_for_code: bool) -> str:
-    """What the history keeps of a message that carries an access code: the code masked. Only where a
-    code is expected (the bot asked for it, or the message names a case reference), so a name or a
-    word of twelve letters elsewhere is kept as typed."""
-    if not asked_for_code and not _REFERENCE.search(text):
-        return text
-    return _CODE.sub(MASKED_CODE, text)
+CANCEL_HANDOFF = "/cancel_handoff"
+# Forms a typed request starts directly (api/conversations/starts.py); the checks go through points_check.
+STARTS = {"fce": "/start_fce", "case": "/check_case_status"}
 
 
 def typed_button_payload(text: str, buttons: list[dict[str, Any]]) -> str | None:
@@ -157,6 +146,11 @@ def typed_button(text: str, buttons: list[dict[str, Any]]) -> str | None:
     return wanted if wanted in payloads else None
 
 
+def in_form(buttons: list[dict[str, Any]]) -> bool:
+    """The bot's last message is a form's question: every one carries the Cancel button (/stop)."""
+    return any(b.get("payload") == "/stop" for b in buttons)
+
+
 def message_dict(message: Message) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": message.id,
@@ -182,6 +176,7 @@ class ConversationService:
         outbound: Mapping[str, Outbound] | None = None,
         local_intents: Mapping[str, LocalIntent] | None = None,
         on_held_message: HeldMessageHook | None = None,
+        turn_secrets: codes.TurnSecrets | None = None,
     ) -> None:
         self.db = db
         self.rasa = rasa
@@ -197,6 +192,8 @@ class ConversationService:
         # Called with each user message stored while someone other than the bot owns the conversation,
         # and its button payload if any; returns what the api answers meanwhile (usually nothing).
         self.on_held_message = on_held_message
+        # Access codes in flight for one turn (api/conversations/secrets.py says where a code may go).
+        self.secrets = turn_secrets or codes.TurnSecrets(db, "")
 
     def queue_outbound(self, session: Session, conversation: Conversation, messages: list[Message]) -> Outbound | None:
         """Queue `messages` for the conversation's channel, inside the caller's transaction; the caller
@@ -253,9 +250,16 @@ class ConversationService:
 
     def handle_user_message(self, conversation_id: str, text: str, payload: str | None = None) -> MessageOutcome:
         """Store the user's message, then route it to its owner; return the bot's replies."""
+        with logs.context(conversation_id=conversation_id):
+            return self._handle_user_message(conversation_id, text, payload)
+
+    def _handle_user_message(self, conversation_id: str, text: str, payload: str | None) -> MessageOutcome:
         entities: dict[str, Any] = {}
         intent = None
         last_text, last_buttons = self._last_bot_message(conversation_id)
+        # From here on only the masked text exists for the conversation and for Rasa; the code itself
+        # waits for the status check of this turn (api/conversations/secrets.py).
+        text, code = codes.mask(text, self._asked_for_code(last_text))
         typed_payload = None if payload is not None else typed_button_payload(text, last_buttons)
         if payload is not None:
             intent, entities = parse_payload(payload)
@@ -286,7 +290,7 @@ class ConversationService:
             message = Message(
                 conversation=conversation,
                 role=MessageRole.USER.value,
-                text=mask_access_codes(text, self._asked_for_code(last_text)),
+                text=text,
                 language=conversation.language,
                 # A message for someone other than the bot waits for that person.
                 status="received" if conversation.state == ConversationState.BOT.value else "queued",
@@ -298,6 +302,7 @@ class ConversationService:
             channel = conversation.channel
             mirrored = conversation.rasa_language
             stored = message_dict(message)
+        metrics.MESSAGES_IN.labels(channel).inc()
         self.broadcaster.publish(topic_for(conversation_id), {"type": "message", "message": stored})
 
         if local:
@@ -323,30 +328,85 @@ class ConversationService:
                 self._store_replies(conversation_id, language, held)
             return MessageOutcome(language, state, held)
 
+        start = None
+        if payload is None and typed_payload is None and not in_form(last_buttons):
+            start = starts.requested_check(text, self.catalogs)
+        metadata = {"language": language, "channel": channel}
+        if code is not None:
+            self.secrets.park(conversation_id, codes.TYPED, code)
         try:
             if mirrored != language:
                 self.rasa.set_slot(conversation_id, "language", language)
-            raw = self.rasa.send(
-                conversation_id,
-                payload if payload is not None else typed_payload or as_rasa_text(text),
-                {"language": language, "channel": channel},
-            )
+            if start is not None:
+                raw = self._start_check(conversation_id, start, metadata)
+            else:
+                raw = self.rasa.send(
+                    conversation_id, payload if payload is not None else typed_payload or as_rasa_text(text), metadata
+                )
         except RasaUnavailable:
             log.error("bot unavailable; user message kept conversation=%s", conversation_id)
             return self._apologise(conversation_id, language, state, stored["id"], "bot_unavailable")
+        finally:
+            if code is not None:
+                # Not taken (the form did not get as far as the check): it goes with the turn.
+                self.secrets.drop(conversation_id, codes.TYPED)
 
         replies = [self._reply_from_rasa(item) for item in raw]
         replies = [r for r in replies if r.text or r.buttons]
+        state_now = self.get(conversation_id).state
+        if state_now == ConversationState.WAITING.value:
+            replies = self._with_way_back(replies, language)
         if not replies:
             # Every intent has a response, so silence means a failed custom action (the action
             # server or the api behind it): the user must not be left without an answer.
             log.error("bot returned no reply; user message kept conversation=%s", conversation_id)
             return self._apologise(conversation_id, language, state, stored["id"], "bot_no_reply")
+        issued = self.secrets.take(conversation_id, codes.ISSUED)
         self._store_replies(
-            conversation_id, language, replies, mirrored_language=language, user_message=(stored["id"], "answered")
+            conversation_id,
+            language,
+            replies,
+            mirrored_language=language,
+            user_message=(stored["id"], "answered"),
+            reveal=issued,
         )
+        if issued is not None:
+            # The one delivery of a newly issued code: this response (the widget) and, through
+            # _store_replies, the channel's outbox; the stored message keeps the mask.
+            replies = [_revealed(reply, issued) for reply in replies]
         # A custom action may have handed the conversation to a person while Rasa answered.
-        return MessageOutcome(language, self.get(conversation_id).state, replies)
+        return MessageOutcome(language, state_now, replies)
+
+    def last_user_text(self, conversation_id: str) -> str:
+        """The text of the person's latest message (what a form started by a button press was asked with)."""
+        with self.db.session() as session:
+            text = session.scalar(
+                select(Message.text)
+                .where(Message.conversation_id == conversation_id, Message.role == MessageRole.USER.value)
+                .order_by(Message.id.desc())
+                .limit(1)
+            )
+        return text or ""
+
+    def resume_form(self, conversation_id: str, form: str, answers: Mapping[str, Any]) -> list[Reply]:
+        """Give a form paused by a handoff its answers back and ask its pending question (#20 defect 2:
+        "Back to the bot" dropped the form and the next answer got the out-of-scope reply).
+
+        Rasa runs the form action, which validates the answers it is given and asks the first
+        question still open; an action_listen then leaves the tracker as after any question, so the
+        next message is that question's answer. Nothing is resumed when Rasa cannot be reached."""
+        conversation = self.get(conversation_id)
+        events: list[dict[str, Any]] = [{"event": "slot", "name": "language", "value": conversation.language}]
+        events += [{"event": "slot", "name": str(name), "value": value} for name, value in answers.items()]
+        try:
+            self.rasa.append_events(conversation_id, events)
+            raw = self.rasa.execute(conversation_id, form)
+            self.rasa.append_events(conversation_id, [{"event": "action", "name": "action_listen"}])
+        except RasaUnavailable:
+            log.error("form not resumed: bot unavailable conversation=%s", conversation_id)
+            return []
+        replies = [self._reply_from_rasa(item) for item in raw]
+        return [reply for reply in replies if reply.text or reply.buttons]
 
     def store_system_message(self, conversation_id: str, language: str, reply: Reply | list[Reply]) -> None:
         """A notice from the api itself (handoff, rating request): stored, then pushed live and to the
@@ -355,6 +415,28 @@ class ConversationService:
         self._store_replies(conversation_id, language, replies, role=MessageRole.SYSTEM)
 
     # -- helpers -----------------------------------------------------------------------------
+
+    def _start_check(self, conversation_id: str, check: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+        """Start the evaluation, or the points check with its first question ("which check?") answered
+        as the request said; if Rasa asks something else, that is what the person sees. The form reads
+        the request itself from the stored message (api/chat_flows/prefill.py)."""
+        if check in STARTS:
+            return self.rasa.send(conversation_id, STARTS[check], metadata)
+        asked = self.rasa.send(conversation_id, "/points_check", metadata)
+        chosen = json.dumps({"value": f"pathway_mode:{check}"})
+        button = f"/choose{chosen}"
+        offered = any(b.get("payload") == button for item in asked for b in item.get("buttons") or [])
+        return self.rasa.send(conversation_id, button, metadata) if offered else asked
+
+    def _with_way_back(self, replies: list[Reply], language: str) -> list[Reply]:
+        """Handed to a person in this turn: the last reply always offers "Back to the bot" (#20 defect 1:
+        a form question shown after the handoff notice had only its own buttons, which nobody answers
+        while the conversation waits)."""
+        if not replies or any(b.get("payload") == CANCEL_HANDOFF for r in replies for b in r.buttons):
+            return replies
+        back = {"title": self.catalogs.gettext("handoff.button_cancel", language), "payload": CANCEL_HANDOFF}
+        last = replies[-1]
+        return [*replies[:-1], Reply(text=last.text, buttons=[*last.buttons, back], sources=last.sources)]
 
     def _last_bot_message(self, conversation_id: str) -> tuple[str, list[dict[str, Any]]]:
         """The text and buttons of the last message the bot (or the api) sent in this conversation."""
@@ -413,8 +495,10 @@ class ConversationService:
         role: MessageRole = MessageRole.BOT,
         mirrored_language: str | None = None,
         user_message: tuple[int, str] | None = None,
+        reveal: str | None = None,
     ) -> None:
-        """Store the replies and the answered message's new status in one transaction."""
+        """Store the replies and the answered message's new status in one transaction. With `reveal` (a
+        newly issued access code) the channel's copy carries the code where the stored one has the mask."""
         events = []
         stored: list[Message] = []
         with self.db.session() as session:
@@ -440,8 +524,31 @@ class ConversationService:
                 session.flush()
                 stored.append(message)
                 events.append(message_dict(message))
-            outbound = self.queue_outbound(session, conversation, stored)
+            delivered = stored if reveal is None else [_revealed_message(message, reveal) for message in stored]
+            outbound = self.queue_outbound(session, conversation, delivered)
+            channel = conversation.channel
+        if stored:
+            metrics.MESSAGES_OUT.labels(channel).inc(len(stored))
         if outbound is not None:
             outbound.wake()
         for event in events:
             self.broadcaster.publish(topic_for(conversation_id), {"type": "message", "message": event})
+
+
+def _revealed(reply: Reply, code: str) -> Reply:
+    return Reply(text=reply.text.replace(codes.MASKED_CODE, code, 1), buttons=reply.buttons, sources=reply.sources)
+
+
+def _revealed_message(message: Message, code: str) -> Message:
+    """A copy for the channel only, never added to the session: the stored row keeps the mask."""
+    if codes.MASKED_CODE not in (message.text or ""):
+        return message
+    return Message(
+        id=message.id,
+        conversation_id=message.conversation_id,
+        role=message.role,
+        text=message.text.replace(codes.MASKED_CODE, code, 1),
+        language=message.language,
+        payload=message.payload,
+        created_at=message.created_at,
+    )

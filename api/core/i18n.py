@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
+from gettext import c2py
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from babel.dates import format_date as babel_format_date
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as babel_format_decimal
 
+from api.core.clock import in_japan
 from knowledge_base.language import LANGUAGES
 
 log = logging.getLogger(__name__)
@@ -30,8 +32,11 @@ class Catalogs:
     def __init__(self, locales_dir: Path) -> None:
         self.locales_dir = locales_dir
         self._messages: dict[str, dict[str, str]] = {}
+        # Plural forms ("{years} year" / "{years} years"): the catalog's forms and its Plural-Forms rule.
+        self._plurals: dict[str, dict[str, tuple[tuple[str, ...], Callable[[int], int]]]] = {}
         for language in LANGUAGES:
             merged: dict[str, str] = {}
+            plurals: dict[str, tuple[tuple[str, ...], Callable[[int], int]]] = {}
             # One catalog file per feature (messages.po, pathways.po, …), merged; a key may live in one only.
             for path in sorted((locales_dir / language / "LC_MESSAGES").glob("*.po")):
                 with path.open("rb") as handle:
@@ -39,11 +44,20 @@ class Catalogs:
                 for message in catalog:
                     if not message.id or not message.string or message.fuzzy:
                         continue
-                    key = str(message.id)
+                    plural = isinstance(message.id, tuple | list)
+                    key = str(message.id[0]) if plural else str(message.id)
                     if key in merged:
                         raise ValueError(f"{path}: key {key!r} is defined in another catalog too")
-                    merged[key] = str(message.string)
+                    if plural:
+                        forms = tuple(str(form) for form in message.string)
+                        if not all(forms):
+                            continue
+                        plurals[key] = (forms, c2py(catalog.plural_expr))
+                        merged[key] = forms[-1]
+                    else:
+                        merged[key] = str(message.string)
             self._messages[language] = merged
+            self._plurals[language] = plurals
 
     def keys(self, language: str) -> set[str]:
         return set(self._messages[language])
@@ -66,6 +80,19 @@ class Catalogs:
             return template
         return _SafeFormatter().format(template, **params)
 
+    def has_plural(self, key: str, language: str) -> bool:
+        return key in self._plurals.get(language, {})
+
+    def ngettext(self, key: str, count: int, language: str, **params: Any) -> str:
+        """The form of `key` for `count` by the language's plural rule (Babel catalogs' Plural-Forms),
+        filled with `params` and `count`: "1 year", "3 years", "3 anos"; never "3 year(s)"."""
+        entry = self._plurals.get(language, {}).get(key) or self._plurals["en"].get(key)
+        if entry is None:
+            return self.gettext(key, language, count=count, **params)
+        forms, rule = entry
+        template = forms[min(max(rule(count), 0), len(forms) - 1)]
+        return _SafeFormatter().format(template, count=count, **params)
+
     def bundle(self, prefix: str, language: str) -> dict[str, str]:
         """All strings whose key starts with `prefix`, for a client (the widget) to use."""
         return {k: v for k, v in self._messages[language].items() if k.startswith(prefix)}
@@ -86,7 +113,18 @@ def load_catalogs(locales_dir: Path) -> Catalogs:
 
 
 def format_date(value: date | datetime, language: str) -> str:
+    """A long date. A datetime is an instant: its date is the one in Japan (api.core.clock.JAPAN), so
+    the status page, the statement and the console give one event one date."""
+    if isinstance(value, datetime):
+        value = in_japan(value).date()
     return babel_format_date(value, format="long", locale=language)
+
+
+def format_moment(value: datetime | str, language: str) -> str:
+    """A date and minute in Japan's time, labelled JST (the console's timestamps)."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    local = in_japan(moment)
+    return f"{babel_format_date(local.date(), format='medium', locale=language)} {local:%H:%M} JST"
 
 
 def format_number(value: float | int, language: str) -> str:

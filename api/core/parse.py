@@ -106,6 +106,65 @@ def year(text: str) -> int | None:
     return number
 
 
+# Bikram Sambat, Nepal's official calendar, runs about 56 years 8 months ahead of the Gregorian one:
+# a BS year starts in mid-April, so 2077 BS is April 2020 to April 2021. A four-digit year this far
+# ahead of today can only be BS; it is read as the AD year it mostly falls in (BS − 57).
+BS_OFFSET = 57
+_BS_MARKERS = ("बि.सं", "वि.सं", "बिसं", "विसं", "bs", "b.s", "bikram", "sambat", "साल")
+
+
+@dataclass(frozen=True)
+class BsYear:
+    bs: int
+    ad: int
+
+
+def bikram_sambat(text: str, this_year: int) -> BsYear | None:
+    """A Bikram Sambat year ("२०७७ साल", "2077 BS") as its AD year; None for anything else.
+
+    Read as BS when the text says so or when the year lies 40–70 years ahead of `this_year`
+    (the gap between the calendars is 56–57): no one finished a programme in 2077 AD."""
+    found = year(text)
+    if found is None:
+        return None
+    folded = fold(text)
+    marked = any(marker in folded for marker in _BS_MARKERS) and found > this_year
+    if marked or this_year + 40 <= found <= this_year + 70:
+        return BsYear(found, found - BS_OFFSET)
+    return None
+
+
+# How often an amount is paid, as people write it after the amount (folded): "३ लाख महिनाको",
+# "30 man một tháng", "月給25万", "R$ 5 mil por mês", "300k per month", "300,000/month".
+_MONTHLY = (
+    "महिना", "mahina", "masik", "मासिक", "thang", "月給", "月収", "/月", "毎月", "ひと月", "一か月", "1か月",
+    "per month", "a month", "/month", "/mo", "monthly", "each month", "every month", "por mes", "ao mes", "mensal",
+    "mensais",
+)  # fmt: skip
+_YEARLY = (
+    "वर्ष", "बर्ष", "वार्षिक", "barsa", "barsha", "nam", "年収", "年俸", "/年", "毎年", "per year", "a year", "/year",
+    "/yr", "yearly", "annual", "annually", "por ano", "ao ano", "anual", "anuais",
+)  # fmt: skip
+_LONE_MONTH = re.compile(r"(?<![年])月(?!曜)")
+
+
+def salary_period(text: str) -> str | None:
+    """ "month" or "year" when the answer says how often the amount is paid; None when it does not."""
+    folded = fold(text)
+    words = set(re.split(r"[\s,.;:!?]+", folded))
+
+    # "nam" (năm, year) and "thang" (tháng, month) only as words: "Nam" is also a name, and both
+    # hide inside other words.
+    def says(markers: tuple[str, ...]) -> bool:
+        return any(m in words if m.isalpha() and m.isascii() and " " not in m else m in folded for m in markers)
+
+    if says(_MONTHLY) or _LONE_MONTH.search(folded.replace("年月", "")):
+        return "month"
+    if says(_YEARLY) or "年" in folded:
+        return "year"
+    return None
+
+
 # Multipliers written after an amount. Japanese units multiply in sequence ("4百万" = 4 × 100 × 10,000).
 _UNITS: tuple[tuple[str, int], ...] = (
     ("milhoes", 1_000_000),
@@ -242,9 +301,29 @@ def keyword(text: str, table: Mapping[str, tuple[str, ...]]) -> str | None:
     for value, words in table.items():
         for word in words:
             folded = compact(word)
-            if len(folded) >= 3 and folded in key and (best is None or len(folded) > best[0]):
+            if len(folded) >= min_keyword_length(folded) and folded in key and (best is None or len(folded) > best[0]):
                 best = (len(folded), value)
-    return best[1] if best else None
+    if best:
+        return best[1]
+    return _short_token(text, table)
+
+
+_HAN_OR_KATAKANA = re.compile(r"[\u3400-\u9fff\u30a0-\u30ff]")
+
+
+def min_keyword_length(folded: str) -> int:
+    """Three letters make a keyword specific enough to find inside an answer; two kanji or katakana
+    already do ("就職のためです", "一部だけあります"), two hiragana do not (ない is in わからない)."""
+    return 2 if _HAN_OR_KATAKANA.search(folded) else 3
+
+
+def _short_token(text: str, table: Mapping[str, tuple[str, ...]]) -> str | None:
+    """A short keyword ("N2", "b", "it") standing as a word of its own in a sentence ("tenho o N2",
+    "kỹ sư IT, chắc là b"). Yes/no words are left out ("passei no N4" is N4, not "no"); two different
+    values found make the answer unclear."""
+    tokens = {compact(token) for token in re.split(r"[\s,、。.!！?？/()]+", text)} - {""} - YES - NO
+    found = {value for value, words in table.items() for word in words if compact(word) in tokens}
+    return found.pop() if len(found) == 1 else None
 
 
 _QUESTION_MARK = re.compile(r"[?？؟]")
@@ -263,3 +342,26 @@ def shorten(text: str, limit: int = 40) -> str:
     """A user's answer quoted back in a re-ask: one line, and short."""
     line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+# Ways out of a form, typed (api/chat_flows/words.py reads them as STOP; the advisor desk too, while a
+# form waits for a person).
+STOP_WORDS = (
+    "stop", "stop it", "stop please", "please stop", "cancel", "cancel it", "cancel this", "cancel that", "quit",
+    "exit", "abort", "never mind", "forget it", "enough", "end",
+    "やめる", "やめます", "やめたい", "やめて", "止めて", "とめて", "ストップ", "キャンセル", "キャンセルで",
+    "キャンセルします", "中止", "中止して", "中止します", "終了", "終わり", "取り消し", "取り消して", "もういい",
+    "yameru", "yamete", "yamemasu", "sutoppu", "kyanseru",
+    "dung", "dung lai", "dung di", "dung nhe", "huy", "huy bo", "huy di", "thoat", "thoat ra", "ngung", "ngung lai",
+    "ket thuc", "thoi",
+    "रोक्नुहोस्", "रोक", "रोक्नुस्", "रोकौँ", "रद्द", "रद्द गर्नुहोस्", "बन्द गर्नुहोस्", "roknus", "rok", "roka",
+    "rokau", "radda", "radda garnus", "banda garnus", "cancel garnus", "stop garnus",
+    "parar", "pare", "para", "para por favor", "cancelar", "cancela", "sair", "desisto", "chega", "interromper",
+    "encerrar", "esquece", "esquece isso",
+)  # fmt: skip
+_STOP_KEYS = frozenset(compact(phrase) for phrase in STOP_WORDS)
+
+
+def is_stop(text: str) -> bool:
+    """A typed stop or cancel in any of the five languages ("stop", "キャンセル", "dừng lại")."""
+    return compact(text) in _STOP_KEYS

@@ -19,9 +19,16 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int | None = None, max_overflow: int | None = None) -> Engine:
     url = normalise_url(url)
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    if not url.startswith("sqlite"):
+        # Each process holds at most pool_size + max_overflow connections; scripts/run-prod.sh keeps
+        # every process's sum within PostgreSQL's max_connections.
+        if pool_size is not None:
+            kwargs["pool_size"] = pool_size
+        if max_overflow is not None:
+            kwargs["max_overflow"] = max_overflow
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -45,9 +52,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 class Database:
     """One engine and its session factory; the app holds exactly one."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pool_size: int | None = None, max_overflow: int | None = None) -> None:
         self.url = normalise_url(url)
-        self.engine = make_engine(self.url)
+        self.engine = make_engine(self.url, pool_size, max_overflow)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

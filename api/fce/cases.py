@@ -13,14 +13,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.core.i18n import Catalogs
+from api.core.validation import multipart_form
 from api.deps import CatalogsDep, EvaluationsDep, FceDep
 from api.fce import fonts, guards
+from api.fce.brought import Brought, BroughtRefused
 from api.fce.config import FceSettings
 from api.fce.deps import Fce, client_ip, field_error, request_language
 from api.fce.documents import DocumentRejected
-from api.fce.downloads import statement_response
+from api.fce.downloads import STATEMENT_DOC, statement_response
 from api.fce.evaluations import EvaluationService, NotEvaluated
-from api.fce.schemas import ApplicationBase, WebApplication
+from api.fce.schemas import ApplicationBase, CaseStatusOut, CreatedCaseOut, DocumentOut, WebApplication
 from api.fce.service import (
     CaseClosedForDocuments,
     CaseNotFound,
@@ -64,13 +66,19 @@ def limited(catalogs: Catalogs, language: str, error: guards.Limited, key: str) 
     )
 
 
-def created_response(created: CreatedCase) -> JSONResponse:
-    body = {"reference": created.reference, "access_code": created.access_code, "status": created.status}
+def created_response(created: CreatedCase, brought: list[Brought] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {
+        "reference": created.reference,
+        "access_code": created.access_code,
+        "status": created.status,
+    }
+    if brought:
+        body["verifiable_credentials"] = [item.summary for item in brought]
     # The access code is a secret: no cache may keep this response.
     return JSONResponse(body, status_code=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
 
 
-@router.post("/cases", status_code=status.HTTP_201_CREATED)
+@router.post("/cases", status_code=status.HTTP_201_CREATED, response_model=CreatedCaseOut)
 def create_case(
     body: WebApplication,
     request: Request,
@@ -85,11 +93,30 @@ def create_case(
         fce.cases.rate_limit("create", client_ip(request), s.ip_create_limit, s.ip_create_window_seconds)
     except guards.Limited as error:
         raise limited(catalogs, body.preferred_language, error, "fce.api.rate_limited") from None
+    brought = check_brought(body, fce, catalogs)
     try:
-        created = fce.cases.create_case(body, email=body.email, idempotency_key=idempotency_key)
+        created = fce.cases.create_case(body, email=body.email, idempotency_key=idempotency_key, brought=brought)
     except IdempotencyConflict as error:
         raise field_error(["header", "Idempotency-Key"], str(error), "idempotency_conflict") from None
-    return created_response(created)
+    return created_response(created, brought)
+
+
+def check_brought(body: WebApplication, fce: Fce, catalogs: Catalogs) -> list[Brought]:
+    """Verify the attached digital credentials before anything is stored (network, so outside any
+    transaction); a refusal names the attachment and is worded in the applicant's language."""
+    if not body.verifiable_credentials:
+        return []
+    try:
+        brought = fce.bring(body.verifiable_credentials, body.preferred_language)
+    except BroughtRefused as error:
+        loc = ["body", "verifiable_credentials", error.index]
+        raise HTTPException(
+            error.status_code, detail=[{"loc": loc, "msg": error.message, "type": error.kind}]
+        ) from None
+    if not body.credentials and all(item.credential is None for item in brought):
+        message = catalogs.gettext("bring.error.nothing_to_prefill", body.preferred_language)
+        raise field_error(["body", "credentials"], message, "missing")
+    return brought
 
 
 def open_case(
@@ -106,7 +133,7 @@ def open_case(
     except guards.Limited as error:
         raise limited(catalogs, language, error, "fce.api.rate_limited") from None
     try:
-        return fce.cases.authenticate(reference, code)
+        return fce.cases.authenticate(reference, code, client_ip(request))
     except CaseNotFound:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=catalogs.gettext("fce.api.not_found", language)) from None
     except guards.Limited as error:
@@ -120,7 +147,7 @@ def timeline_entry(status_: str, at: datetime, message: str | None) -> dict[str,
     return entry
 
 
-@router.get("/cases/{reference}")
+@router.get("/cases/{reference}", response_model=CaseStatusOut, response_model_exclude_unset=True)
 def case_status(
     reference: str, request: Request, fce: FceDep, catalogs: CatalogsDep, x_access_code: AccessCode
 ) -> JSONResponse:
@@ -140,7 +167,7 @@ def case_status(
     return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
 
-@router.get("/cases/{reference}/statement")
+@router.get("/cases/{reference}/statement", response_class=Response, responses=STATEMENT_DOC)
 def download_statement(
     reference: str,
     request: Request,
@@ -169,7 +196,7 @@ def statement_for_applicant(
     return statement_response(issued)
 
 
-@router.get("/cases/{reference}/documents")
+@router.get("/cases/{reference}/documents", response_model=list[DocumentOut])
 def list_documents(
     reference: str, request: Request, fce: FceDep, catalogs: CatalogsDep, x_access_code: AccessCode
 ) -> list[dict[str, Any]]:
@@ -177,7 +204,30 @@ def list_documents(
     return [document_dict(document) for document in fce.cases.list_documents(case_id)]
 
 
-@router.post("/cases/{reference}/documents", status_code=status.HTTP_201_CREATED)
+# The body is read by hand (after the code is checked, with the size capped), so FastAPI cannot see it:
+# the document says what it is for clients and schemathesis.
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/cases/{reference}/documents",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DocumentOut,
+    openapi_extra=UPLOAD_BODY,
+)
 async def upload_document(
     reference: str, request: Request, fce: FceDep, catalogs: CatalogsDep, x_access_code: AccessCode
 ) -> dict[str, Any]:
@@ -190,20 +240,19 @@ async def upload_document(
     case_id, language = await run_in_threadpool(open_case, fce, catalogs, request, reference, x_access_code)
     try:
         await run_in_threadpool(fce.cases.check_room, case_id)
-        form = await request.form(max_files=1, max_fields=4)
-        try:
+        async with multipart_form(request, max_files=1, max_fields=4) as form:
             upload = form.get("file")
             if not isinstance(upload, UploadFile):
-                raise _document_error(catalogs, language, 400, "fce.document.no_file", s)
+                raise _file_error(catalogs, language, "fce.document.no_file", s)
             document = await run_in_threadpool(fce.cases.add_document, case_id, upload.file, upload.filename)
-        finally:
-            await form.close()
     except CaseClosedForDocuments:
         raise _document_error(catalogs, language, 409, "fce.document.closed", s) from None
     except TooManyDocuments:
-        raise _document_error(catalogs, language, 400, "fce.document.too_many", s) from None
+        raise _file_error(catalogs, language, "fce.document.too_many", s) from None
     except DocumentRejected as error:
         key = _DOCUMENT_KEYS.get(error.status_code, "fce.document.empty")
+        if error.status_code == 400:  # empty: the field is there but holds nothing
+            raise _file_error(catalogs, language, key, s) from None
         raise _document_error(catalogs, language, error.status_code, key, s) from None
     return document_dict(document)
 
@@ -212,7 +261,16 @@ async def upload_document(
 _DOCUMENT_KEYS = {400: "fce.document.empty", 413: "fce.document.too_large", 415: "fce.document.type"}
 
 
-def _document_error(catalogs: Catalogs, language: str, code: int, key: str, s: FceSettings) -> HTTPException:
+def _document_text(catalogs: Catalogs, language: str, key: str, s: FceSettings) -> str:
     megabytes = s.max_document_bytes // (1024 * 1024)
-    text = catalogs.gettext(key, language, megabytes=megabytes, count=s.max_documents_per_case)
-    return HTTPException(code, detail=text)
+    return catalogs.gettext(key, language, megabytes=megabytes, count=s.max_documents_per_case)
+
+
+def _document_error(catalogs: Catalogs, language: str, code: int, key: str, s: FceSettings) -> HTTPException:
+    return HTTPException(code, detail=_document_text(catalogs, language, key, s))
+
+
+def _file_error(catalogs: Catalogs, language: str, key: str, s: FceSettings) -> HTTPException:
+    """A 422 naming the form field `file` (missing, empty, or one too many), in the applicant's language."""
+    error = {"loc": ["body", "file"], "msg": _document_text(catalogs, language, key, s), "type": "value_error"}
+    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=[error])

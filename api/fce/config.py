@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.core.config import REPO_ROOT
 from api.fce import fonts
+from api.fce.vault import DocumentKeys
 
 
 class FceSettings(BaseSettings):
@@ -20,6 +21,15 @@ class FceSettings(BaseSettings):
 
     # Outside api/static and api/templates, so no route can ever serve an upload by accident.
     documents_dir: Path = REPO_ROOT / "var" / "fce-documents"
+    # The key-encryption key of the documents (api/fce/vault.py), a secret without default: base64 of
+    # 32 random bytes. Earlier keys stay readable from DOCUMENTS_KEYS_RETIRED until `python -m api keys
+    # rotate-documents` has re-wrapped every file.
+    documents_key: SecretStr = Field(
+        default=SecretStr(""), validation_alias=AliasChoices("DOCUMENTS_KEY", "documents_key")
+    )
+    documents_keys_retired: SecretStr = Field(
+        default=SecretStr(""), validation_alias=AliasChoices("DOCUMENTS_KEYS_RETIRED", "documents_keys_retired")
+    )
     comparability_dir: Path = REPO_ROOT / "knowledge_base" / "data" / "comparability"
     max_document_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     max_documents_per_case: int = Field(default=20, ge=1)
@@ -38,6 +48,16 @@ class FceSettings(BaseSettings):
     idempotency_replay_seconds: int = Field(default=24 * 3600, ge=1)
     # Where the statement's Noto fonts are looked up (Debian: fonts-noto-core, fonts-noto-cjk).
     font_dirs: tuple[Path, ...] = fonts.DEFAULT_DIRS
+    # The statement's letterhead (FCE_ISSUER_NAME, _ADDRESS, _CONTACT); the contact defaults to the
+    # public status page, where the applicant and anyone they show it to can check the case.
+    issuer_name: str = "Kakehashi 架け橋"
+    issuer_address: str = "Tokyo, Japan"
+    issuer_contact: str = ""
+
+    @property
+    def document_keys(self) -> DocumentKeys:
+        """Raises vault.DocumentKeyError when DOCUMENTS_KEY is missing or malformed (the api then refuses to start)."""
+        return DocumentKeys.parse(self.documents_key.get_secret_value(), self.documents_keys_retired.get_secret_value())
 
 
 class MailSettings(BaseSettings):

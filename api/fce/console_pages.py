@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.advisors.console import Console, ConsoleDep, _language, _render, _user
 from api.auth.models import Role, User
+from api.core.i18n import Catalogs, format_moment
 from api.deps import CatalogsDep, EvaluationsDep, FceDep
 from api.fce.comparability import JAPAN_QUALIFICATIONS
 from api.fce.countries import country_name
@@ -58,7 +59,7 @@ def cases_page(
     user = _evaluator(env)
     if not isinstance(user, User):
         return user
-    language = _language(lang, user)
+    language = _language(env, lang, user)
     # The filter form sends empty strings for "any"; everything else is checked like the JSON API.
     if status_ and status_ not in {s.value for s in Status}:
         raise field_error(["query", "status"], "unknown status")
@@ -100,11 +101,12 @@ def case_page(
     user = _evaluator(env)
     if not isinstance(user, User):
         return user
-    language = _language(lang, user)
+    language = _language(env, lang, user)
     try:
         case = evaluations.case_file(reference)
     except CaseNotFound:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="case not found") from None
+    evaluations.audit_access(user, case["reference"], "fce.case_opened")
     applicant = case["applicant"]
     context: dict[str, Any] = {
         "user": user,
@@ -120,6 +122,21 @@ def case_page(
         "api": f"/api/v1/evaluator/cases/{case['reference']}",
         # Verifiable records: the signed credential's status and its revoke/suspend form.
         "records": fce.case_credentials(case["reference"]),
+        # Credentials the applicant brought, by the position of the case credential each pre-filled.
+        "brought": {item["position"]: item for item in fce.brought_of_case(case["reference"])},
+        "brought_kept": [item for item in fce.brought_of_case(case["reference"]) if item["position"] is None],
         "rt": lambda key: catalogs.gettext(key, language),
+        # Timestamps as people read them, in Japan's time (one time zone for every document).
+        "when": lambda value: format_moment(value, language) if value else "–",
+        "turnaround": lambda days: _turnaround(catalogs, language, days),
     }
     return _render(env, "case.html", language, context)
+
+
+def _turnaround(catalogs: Catalogs, language: str, days: float | None) -> str:
+    """Whole days; under one day says so rather than "0.0 days"."""
+    if days is None:
+        return "–"
+    if days < 1:
+        return catalogs.gettext("console.case.turnaround_under_day", language)
+    return catalogs.gettext("console.case.turnaround_days", language, days=round(days))

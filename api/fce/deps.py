@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import HTTPException, Request, status
 
 from api.db.session import Database
+from api.fce.brought import Bring, not_available
 from api.fce.comparability import ComparabilityData, load_comparability
 from api.fce.config import FceSettings
 from api.fce.service import CaseService
@@ -28,6 +29,10 @@ class Fce:
     # case is evaluated (sign its credentials), and the credentials shown on the evaluator's case page.
     on_evaluated: Callable[[str], None]
     case_credentials: Callable[[str], list[dict[str, Any]]]
+    # Digital credentials an applicant brings (api/fce/brought.py): verified by records, and what the
+    # evaluator sees of them per case (each pre-filled credential is labelled, flags, confirmations).
+    bring: Bring = not_available
+    brought_of_case: Callable[[str], list[dict[str, Any]]] = lambda reference: []
 
 
 def build_fce(
@@ -35,9 +40,11 @@ def build_fce(
     settings: FceSettings,
     on_evaluated: Callable[[str], None],
     case_credentials: Callable[[str], list[dict[str, Any]]],
+    bring: Bring = not_available,
+    brought_of_case: Callable[[str], list[dict[str, Any]]] = lambda reference: [],
 ) -> Fce:
     data = load_comparability(settings.comparability_dir)
-    return Fce(settings, data, CaseService(db, settings), on_evaluated, case_credentials)
+    return Fce(settings, data, CaseService(db, settings), on_evaluated, case_credentials, bring, brought_of_case)
 
 
 def client_ip(request: Request) -> str:

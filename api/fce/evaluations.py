@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from api.auth.audit import audit
 from api.auth.models import User
-from api.core.clock import as_utc
+from api.core.clock import in_japan
 from api.core.i18n import Catalogs
 from api.fce import statement as statement_pdf
 from api.fce.comparability import ComparabilityData
@@ -28,7 +27,6 @@ from api.fce.models import FceCase, FceEvaluation, FceNote, FceStatement
 from api.fce.service import CaseService, iso
 from api.fce.workflow import TRANSITIONS, Status
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 # Evaluations are drafted while the file is complete and frozen once the case is evaluated.
 EDITABLE = frozenset({Status.DOCUMENTS_RECEIVED, Status.UNDER_EVALUATION})
 
@@ -78,7 +76,9 @@ class EvaluationService:
         catalogs: Catalogs,
         font_dirs: Sequence[Path],
         seals: Callable[[int], tuple[Any, ...]] | None = None,
+        issuer: statement_pdf.Issuer | None = None,
     ) -> None:
+        self.issuer = issuer or statement_pdf.Issuer()
         # seals(case_id): the signed credentials the statement carries (api.records.hooks).
         self.seals = seals
         self.cases = cases
@@ -185,7 +185,7 @@ class EvaluationService:
             return {"id": note.id, "author": user.display_name, "text": note.text, "at": iso(note.created_at)}
 
     def audit_access(self, user: User, reference: str, what: str, item: int | None = None) -> None:
-        """Opening a document or statement is recorded: both hold personal data."""
+        """Opening a case file, a document or a statement is recorded: all hold personal data."""
         with self.db.session() as session:
             detail: dict[str, Any] = {"reference": reference}
             if item is not None:
@@ -206,7 +206,7 @@ class EvaluationService:
             stored = session.get(FceStatement, case.id)
             if stored is not None:
                 return IssuedStatement(case.reference, stored.pdf, stored.sha256)
-            content = self._content(case)
+            content = self._content(session, case)
             case_key, evaluated_at = case.id, case.evaluated_at
         if self.seals is not None:
             content = replace(content, seals=self.seals(case_key))
@@ -233,8 +233,18 @@ class EvaluationService:
         case = session.get_one(FceCase, case_id)
         return self.cases.load(session, case.reference)
 
-    def _content(self, case: FceCase) -> statement_pdf.StatementContent:
-        return statement_content(case, self.data)
+    def _content(self, session: Session, case: FceCase) -> statement_pdf.StatementContent:
+        ids = sorted({e.evaluator_id for e in case.evaluations if e.evaluator_id is not None})
+        names = session.scalars(select(User.display_name).where(User.id.in_(ids))).all() if ids else []
+        return replace(statement_content(case, self.data), evaluators=tuple(names), issuer=self.issuer)
+
+    def result(self, case_id: int) -> statement_pdf.StatementContent | None:
+        """What an evaluated case says (the status page shows it); None before it is evaluated."""
+        with self.db.session() as session:
+            case = self._case(session, None, case_id)
+            if case.status != Status.EVALUATED:
+                return None
+            return statement_content(case, self.data)
 
 
 def statement_content(case: FceCase, data: ComparabilityData) -> statement_pdf.StatementContent:
@@ -270,7 +280,7 @@ def statement_content(case: FceCase, data: ComparabilityData) -> statement_pdf.S
         applicant_name=case.applicant_name,
         language=case.language,
         # The date printed is Japan's: the service and its office hours are in Asia/Tokyo.
-        issued_on=as_utc(case.evaluated_at).astimezone(TOKYO),
+        issued_on=in_japan(case.evaluated_at),
         findings=tuple(findings),
     )
 

@@ -10,19 +10,20 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Query, status
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 
 from api.auth.deps import require_roles
 from api.auth.models import Role, User
 from api.core.clock import as_utc
+from api.core.validation import RowId
 from api.deps import EvaluationsDep, FceDep, NotifierDep
 from api.fce import fonts
 from api.fce.deps import Fce, field_error
-from api.fce.downloads import document_response, statement_response
+from api.fce.downloads import DOCUMENT_DOC, STATEMENT_DOC, document_response, statement_response
 from api.fce.evaluations import EvaluationService, NotEditable, NotEvaluated, UnknownCredential, actor_for
 from api.fce.evaluator_schemas import DocumentsRequest, EvaluationIn, EvaluatorTransition, NoteIn
 from api.fce.notify import Notifier, follow_up
-from api.fce.schemas import TransitionRequest
+from api.fce.schemas import CaseDetailOut, CaseFileOut, EvaluationOut, EvaluatorCaseListOut, NoteOut, TransitionRequest
 from api.fce.service import CaseNotFound, case_summary
 from api.fce.statement import UncoveredText
 from api.fce.workflow import EvaluationMissing, IllegalTransition, ReasonRequired, Status
@@ -61,7 +62,7 @@ def _age_days(now: datetime, created: datetime) -> int:
     return max(0, (now - as_utc(created)).days)
 
 
-@router.get("/cases")
+@router.get("/cases", response_model=EvaluatorCaseListOut)
 def list_cases(
     user: Evaluator,
     fce: FceDep,
@@ -74,12 +75,17 @@ def list_cases(
     return case_list(fce, status_, country, older_than_days, page, per_page)
 
 
-@router.get("/cases/{reference}")
-def case_file(reference: str, user: Evaluator, evaluations: EvaluationsDep) -> dict[str, Any]:
+@router.get("/cases/{reference}", response_model=CaseFileOut)
+def case_file(reference: str, user: Evaluator, evaluations: EvaluationsDep, fce: FceDep) -> dict[str, Any]:
     try:
-        return evaluations.case_file(reference)
+        body = evaluations.case_file(reference)
     except CaseNotFound:
         raise not_found() from None
+    # The case file is the applicant's personal data: who read it, when and from where is recorded.
+    evaluations.audit_access(user, body["reference"], "fce.case_opened")
+    # Credentials the applicant brought: each pre-filled credential is labelled by its `position`.
+    body["verifiable_credentials"] = fce.brought_of_case(body["reference"])
+    return body
 
 
 def change_status(
@@ -107,7 +113,7 @@ def change_status(
     return detail
 
 
-@router.post("/cases/{reference}/transitions")
+@router.post("/cases/{reference}/transitions", response_model=CaseDetailOut, response_model_exclude_unset=True)
 def transition(
     reference: str,
     body: EvaluatorTransition,
@@ -123,7 +129,7 @@ def transition(
     return detail
 
 
-@router.post("/cases/{reference}/request-documents")
+@router.post("/cases/{reference}/request-documents", response_model=CaseDetailOut, response_model_exclude_unset=True)
 def request_documents(
     reference: str,
     body: DocumentsRequest,
@@ -138,7 +144,7 @@ def request_documents(
     return change_status(fce, evaluations, notifier, background, user, reference, step)
 
 
-@router.post("/cases/{reference}/notes", status_code=status.HTTP_201_CREATED)
+@router.post("/cases/{reference}/notes", status_code=status.HTTP_201_CREATED, response_model=NoteOut)
 def add_note(reference: str, body: NoteIn, user: Evaluator, evaluations: EvaluationsDep) -> dict[str, Any]:
     try:
         return evaluations.add_note(user, reference, body.text)
@@ -146,7 +152,7 @@ def add_note(reference: str, body: NoteIn, user: Evaluator, evaluations: Evaluat
         raise not_found() from None
 
 
-@router.put("/cases/{reference}/evaluation")
+@router.put("/cases/{reference}/evaluation", response_model=EvaluationOut)
 def record_evaluation(
     reference: str, body: EvaluationIn, user: Evaluator, evaluations: EvaluationsDep
 ) -> dict[str, Any]:
@@ -161,19 +167,19 @@ def record_evaluation(
         raise HTTPException(status.HTTP_409_CONFLICT, detail=detail) from None
 
 
-@router.get("/cases/{reference}/documents/{document_id}")
+@router.get("/cases/{reference}/documents/{document_id}", response_class=Response, responses=DOCUMENT_DOC)
 def download_document(
-    reference: str, document_id: int, user: Evaluator, fce: FceDep, evaluations: EvaluationsDep
-) -> FileResponse:
+    reference: str, document_id: RowId, user: Evaluator, fce: FceDep, evaluations: EvaluationsDep
+) -> Response:
     try:
         document, path = fce.cases.document_path(reference, document_id)
     except CaseNotFound:
         raise not_found() from None
     evaluations.audit_access(user, reference, "fce.document_opened", document_id)
-    return document_response(document, path)
+    return document_response(reference, document, path, fce.settings.document_keys)
 
 
-@router.get("/cases/{reference}/statement")
+@router.get("/cases/{reference}/statement", response_class=Response, responses=STATEMENT_DOC)
 def download_statement(reference: str, user: Evaluator, evaluations: EvaluationsDep) -> Response:
     try:
         issued = evaluations.statement(reference=reference)

@@ -1,4 +1,5 @@
-"""Lockouts and per-IP rate limits, kept in the database so every api worker sees the same counts.
+"""Lockouts (per reference and client, with backoff) and per-IP rate limits, kept in the database
+so every api worker sees the same counts.
 
 Both are insert-only event rows counted over a window: concurrent workers never overwrite each
 other, and at worst a burst overshoots a limit by the number of requests in flight.
@@ -8,13 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from api.core.clock import as_utc
-from api.fce.models import FceAccessFailure, FceLock, FceRateEvent
+from api.fce.models import FceAccessFailure, FceRateEvent
 
 
 class Limited(Exception):
@@ -38,33 +37,43 @@ def take(session: Session, bucket: str, limit: int, window_seconds: int, now: da
     session.add(FceRateEvent(bucket=bucket[:80], at=now))
 
 
-def lock_remaining(session: Session, reference: str, now: datetime) -> int:
-    """Seconds the reference stays locked (0 when it is not)."""
-    until = session.scalar(select(FceLock.locked_until).where(FceLock.reference == reference))
-    if until is None:
+# Failures are remembered this long for the backoff: each further lockout within it lasts twice as long.
+BACKOFF_WINDOW_SECONDS = 24 * 3600
+
+
+def lock_remaining(
+    session: Session,
+    reference: str,
+    client: str,
+    now: datetime,
+    max_failures: int,
+    window_seconds: int,
+    lock_seconds: int,
+) -> int:
+    """Seconds this client must wait before trying a code for this reference again (0: it may try now).
+
+    Failures count per (reference, client): someone guessing from one address locks only
+    themselves out, never the applicant. `max_failures` within `window_seconds` locks for
+    `lock_seconds`; every further `max_failures` within a day doubles it (capped at a day).
+    """
+    day = now - timedelta(seconds=BACKOFF_WINDOW_SECONDS)
+    mine = (FceAccessFailure.reference == reference) & (FceAccessFailure.client == client[:64])
+    total, last = session.execute(
+        select(func.count(), func.max(FceAccessFailure.at)).where(mine, FceAccessFailure.at >= day)
+    ).one()
+    if not total or last is None:
         return 0
-    return max(0, int((as_utc(until) - now).total_seconds()))
-
-
-def record_failure(
-    session: Session, reference: str, now: datetime, max_failures: int, window_seconds: int, lock_seconds: int
-) -> None:
-    """Remember a wrong code; the failure that reaches `max_failures` within the window locks the reference."""
-    since = now - timedelta(seconds=window_seconds)
-    stale = delete(FceAccessFailure).where(FceAccessFailure.reference == reference, FceAccessFailure.at < since)
-    session.execute(stale)
-    session.add(FceAccessFailure(reference=reference, at=now))
-    session.flush()
-    failures = session.scalar(
-        select(func.count()).where(FceAccessFailure.reference == reference, FceAccessFailure.at >= since)
+    recent = session.scalar(
+        select(func.count()).where(mine, FceAccessFailure.at >= now - timedelta(seconds=window_seconds))
     )
-    if (failures or 0) >= max_failures:
-        _upsert_lock(session, reference, now + timedelta(seconds=lock_seconds))
+    if (recent or 0) < max_failures:
+        return 0
+    lock = min(BACKOFF_WINDOW_SECONDS, lock_seconds * 2 ** (int(total) // max_failures - 1))
+    return max(0, int((as_utc(last) + timedelta(seconds=lock) - now).total_seconds()))
 
 
-def _upsert_lock(session: Session, reference: str, until: datetime) -> None:
-    bind = session.get_bind()
-    dialect = bind.dialect.name if isinstance(bind, Engine) else bind.engine.dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(FceLock).values(reference=reference, locked_until=until)
-    session.execute(statement.on_conflict_do_update(index_elements=[FceLock.reference], set_={"locked_until": until}))
+def record_failure(session: Session, reference: str, client: str, now: datetime) -> None:
+    """Remember a wrong code from this client (for an existing reference or not: a lock reveals nothing)."""
+    day = now - timedelta(seconds=BACKOFF_WINDOW_SECONDS)
+    session.execute(delete(FceAccessFailure).where(FceAccessFailure.reference == reference, FceAccessFailure.at < day))
+    session.add(FceAccessFailure(reference=reference, client=client[:64], at=now))

@@ -1,7 +1,14 @@
-"""Sending one plain-text e-mail over SMTP (smtplib, standard library only)."""
+"""Sending one plain-text e-mail over SMTP (smtplib, standard library only).
+
+Mail to applicants carries their case and name, so it never crosses a network in clear: smtp://
+requires the server to offer STARTTLS and refuses (before any login or message) when it does not.
+The one exception is a relay on the loopback interface (a local MTA that does the TLS itself),
+where nothing leaves the host in clear.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -13,6 +20,19 @@ from api.fce.config import MailSettings
 
 class MailConfigError(ValueError):
     pass
+
+
+class InsecureTransport(smtplib.SMTPException):
+    """The server did not offer STARTTLS: nothing was sent and no password was given."""
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def send_mail(settings: MailSettings, to: str, subject: str, body: str) -> None:
@@ -36,9 +56,12 @@ def send_mail(settings: MailSettings, to: str, subject: str, body: str) -> None:
         client = smtplib.SMTP(url.hostname, url.port or 25, timeout=timeout)
     with client:
         client.ehlo()
-        if url.scheme == "smtp" and client.has_extn("starttls"):
-            client.starttls(context=context)
-            client.ehlo()
+        if url.scheme == "smtp":
+            if client.has_extn("starttls"):
+                client.starttls(context=context)
+                client.ehlo()
+            elif not _loopback(url.hostname):
+                raise InsecureTransport(f"{url.hostname} offers no STARTTLS; refusing to send or log in in clear")
         if url.username:
             client.login(unquote(url.username), unquote(url.password or ""))
         client.send_message(message)

@@ -148,7 +148,8 @@ class FceIdempotencyKey(Base):
 
 
 class FceReferenceCounter(Base):
-    """Last reference number issued per year: FCE-2026-000123 counts up within its year."""
+    """No longer written: references are random (FCE-2026-48213907), so none can be guessed from
+    another. Older, sequential references (six digits) stay valid."""
 
     __tablename__ = "fce_reference_counters"
 
@@ -163,12 +164,20 @@ class FceAccessFailure(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     reference: Mapped[str] = mapped_column(String(20))
+    # Who tried: the caller's address, or "chat:<conversation id>" for the chat's status check.
+    client: Mapped[str | None] = mapped_column(String(64), default=None)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    __table_args__ = (Index("ix_fce_access_failures_reference_at", "reference", "at"),)
+    __table_args__ = (
+        Index("ix_fce_access_failures_reference_at", "reference", "at"),
+        Index("ix_fce_access_failures_reference_client_at", "reference", "client", "at"),
+    )
 
 
 class FceLock(Base):
+    """No longer written: a lock per reference let anyone lock an applicant out (finding 6); lockouts
+    are now computed per (reference, client) from fce_access_failures. Kept until a migration drops it."""
+
     __tablename__ = "fce_locks"
 
     reference: Mapped[str] = mapped_column(String(20), primary_key=True)

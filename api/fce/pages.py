@@ -47,7 +47,8 @@ def apply_page(
         "purposes": PURPOSES,
         "documents": DOCUMENTS,
         "privacy_url": privacy_url(language),
-        "strings": catalogs.bundle("fce.", language),
+        # The form's script also reads the texts about attaching a digital credential (bring.*).
+        "strings": catalogs.bundle("fce.", language) | catalogs.bundle("bring.form.", language),
     }
     page: HTMLResponse = pages.TemplateResponse(request, "fce/apply.html", context)
     return page

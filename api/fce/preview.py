@@ -11,7 +11,7 @@ from api.deps import CatalogsDep, FceDep
 from api.fce.comparability import Credential
 from api.fce.countries import country_name
 from api.fce.deps import request_language
-from api.fce.schemas import PreviewRequest
+from api.fce.schemas import CountryOut, CredentialOptionOut, PreviewOut, PreviewRequest
 from knowledge_base.language import LANGUAGES
 
 router = APIRouter(prefix="/api/v1/fce", tags=["fce"])
@@ -24,7 +24,7 @@ def _unknown(catalogs: Catalogs, key: str, language: str, country: str) -> HTTPE
     return HTTPException(status.HTTP_404_NOT_FOUND, detail=message)
 
 
-@router.get("/countries")
+@router.get("/countries", response_model=list[CountryOut])
 def countries(request: Request, fce: FceDep, lang: Annotated[str | None, Query(max_length=8)] = None) -> list[Any]:
     """Countries with comparability data, named in the caller's language (for the form and chat buttons)."""
     language = request_language(request, lang)
@@ -32,7 +32,7 @@ def countries(request: Request, fce: FceDep, lang: Annotated[str | None, Query(m
     return [{"code": code, "name": country_name(code, language)} for code in codes]
 
 
-@router.get("/credentials")
+@router.get("/credentials", response_model=list[CredentialOptionOut])
 def credentials(
     request: Request,
     fce: FceDep,
@@ -49,7 +49,7 @@ def credentials(
     ]
 
 
-@router.post("/preview")
+@router.post("/preview", response_model=PreviewOut)
 def preview(body: PreviewRequest, fce: FceDep, catalogs: CatalogsDep) -> dict[str, Any]:
     entry = fce.data.country(body.country)
     if entry is None:

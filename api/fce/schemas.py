@@ -1,14 +1,32 @@
-"""Request bodies. Every rule lives on the field it checks, so a 422 always names that field."""
+"""Request bodies and response models.
+
+Every request rule lives on the field it checks, so a 422 always names that field.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.functional_validators import AfterValidator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from api.core.schemas import ResponseModel
 from api.fce.countries import is_country
 from api.fce.workflow import CloseReason, Status
 from knowledge_base.languages import Language
@@ -16,6 +34,10 @@ from knowledge_base.languages import Language
 Purpose = Literal["employment", "university_admission", "residence_application", "professional_licence", "other"]
 DocumentsAvailable = Literal["all", "some", "none"]
 Year = Annotated[StrictInt, Field(ge=1940, le=2100)]
+# A digital credential the applicant brings: a compact JWT, or a JSON document (an Open Badges 3.0 /
+# VC JSON) that carries one. 64 KB is far above any real credential and far below the body limits.
+MAX_ATTACHMENT_BYTES = 64 * 1024
+MAX_ATTACHMENTS = 3
 # Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is proven by use, not regex.
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
 
@@ -98,10 +120,44 @@ class ApplicationBase(_Body):
         return value
 
 
+def _attachment_size(value: StrictStr | dict[str, Any]) -> StrictStr | dict[str, Any]:
+    if isinstance(value, str):
+        size = len(value.encode())
+    else:
+        try:
+            size = len(json.dumps(value, ensure_ascii=False).encode())
+        except (ValueError, TypeError, RecursionError):
+            raise ValueError("not a JSON document") from None
+    if size > MAX_ATTACHMENT_BYTES:
+        raise ValueError(f"the digital credential is larger than {MAX_ATTACHMENT_BYTES // 1024} KB")
+    if isinstance(value, str) and not value.strip():
+        raise ValueError("the digital credential is empty")
+    return value
+
+
+Attachment = Annotated[StrictStr | dict[str, Any], Field(union_mode="left_to_right"), AfterValidator(_attachment_size)]
+
+
 class WebApplication(ApplicationBase):
-    """The form and API: the applicant is contacted by e-mail."""
+    """The form and API: the applicant is contacted by e-mail.
+
+    `verifiable_credentials` (optional): digital credentials from the applicant's institution. Each
+    that verifies pre-fills one more case credential, so `credentials` may then be empty.
+    """
 
     email: str = Field(min_length=3, max_length=254)
+    credentials: list[CredentialIn] = Field(default_factory=list, max_length=10)
+    verifiable_credentials: list[Attachment] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
+
+    @model_validator(mode="after")
+    def something_to_evaluate(self) -> WebApplication:
+        # Named on `credentials` (as before attachments existed): that is what the applicant fills in.
+        if not self.credentials and not self.verifiable_credentials:
+            error = PydanticCustomError("too_short", "give at least one credential, or attach a digital credential")
+            raise ValidationError.from_exception_data(
+                type(self).__name__, [InitErrorDetails(type=error, loc=("credentials",), input=[])]
+            )
+        return self
 
     @field_validator("email")
     @classmethod
@@ -143,3 +199,202 @@ class TransitionRequest(_Body):
     actor: str = Field(min_length=1, max_length=128)
     reason: str | None = Field(default=None, max_length=5000)
     close_reason: CloseReason | None = None
+
+
+# Responses: the applicant, evaluator and internal APIs' answers (field names are the public contract).
+
+
+class CreatedCaseOut(ResponseModel):
+    reference: str
+    access_code: str
+    status: str
+    # What the applicant is told about each credential they brought (api/fce/brought.py `summary`);
+    # present only when they brought one.
+    verifiable_credentials: list[dict[str, Any]] | None = None
+
+
+class TimelineStep(ResponseModel):
+    status: str
+    at: str | None
+    message: str | None = None  # present only when the evaluator asked or explained something
+
+
+class CaseStatusOut(ResponseModel):
+    reference: str
+    status: str
+    updated_at: str | None
+    timeline: list[TimelineStep]
+    next_step: str
+    language: str
+
+
+class DocumentOut(ResponseModel):
+    id: int
+    name: str
+    media_type: str
+    size_bytes: int
+    sha256: str
+    uploaded_at: str | None
+
+
+class CountryOut(ResponseModel):
+    code: str
+    name: str
+
+
+class CredentialOptionOut(ResponseModel):
+    id: str
+    names: dict[str, str]
+    original_name: str | None
+    isced_level: int
+
+
+class PreviewOut(ResponseModel):
+    country: str
+    credential: str
+    names: dict[str, str]
+    isced_level: int
+    jqf_level: int
+    japan_equivalent: dict[str, str]
+    typical_duration_years: float
+    confidence: str
+    notes: list[str]
+    sources: list[str]
+    disclaimer: str
+
+
+class CaseSummaryOut(ResponseModel):
+    reference: str
+    status: str
+    applicant_name: str
+    language: str
+    countries: list[str]
+    documents_available: str
+    interview_path: bool
+    created_at: str | None
+    updated_at: str | None
+
+
+class EvaluatorCaseSummaryOut(CaseSummaryOut):
+    age_days: int
+
+
+class CaseListOut(ResponseModel):
+    total: int
+    page: int
+    per_page: int
+    items: list[CaseSummaryOut]
+
+
+class EvaluatorCaseListOut(ResponseModel):
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    items: list[EvaluatorCaseSummaryOut]
+
+
+class ApplicantOut(ResponseModel):
+    name: str
+    email: str | None
+    conversation_id: str | None
+    language: str
+    residence_country: str
+    nationality: str | None
+
+
+class CaseCredentialOut(ResponseModel):
+    position: int
+    country: str
+    credential_id: str | None
+    credential_name: str | None
+    institution: str | None
+    field_of_study: str | None
+    start_year: int | None
+    end_year: int | None
+    language_of_instruction: str | None
+
+
+class EventOut(ResponseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
+
+    from_: str | None = Field(alias="from")
+    to: str
+    actor: str
+    reason: str | None
+    message: str | None
+    at: str | None
+    actor_name: str | None = None  # present in the evaluator's case file only
+
+
+class CaseDetailOut(ResponseModel):
+    reference: str
+    status: str
+    closed_reason: str | None
+    applicant: ApplicantOut
+    purpose: str
+    documents_available: str
+    interview_path: bool
+    credentials: list[CaseCredentialOut]
+    documents: list[DocumentOut]
+    timeline: list[EventOut]
+    created_at: str | None
+    updated_at: str | None
+    clock_started_at: str | None
+    evaluated_at: str | None
+    turnaround_days: float | None
+
+
+class DifferenceOut(ResponseModel):
+    difference: str
+    reason: str
+
+
+class EvaluationOut(ResponseModel):
+    credential: int
+    japan_equivalent: str | None
+    isced_level: int | None
+    jqf_level: int | None
+    field: str | None
+    substantial_differences: list[DifferenceOut]
+    remarks: str | None
+    evaluator_id: int | None
+    updated_at: str | None
+
+
+class CredentialPreviewOut(ResponseModel):
+    japan_equivalent: str
+    isced_level: int
+    jqf_level: int
+    typical_duration_years: float
+    confidence: str
+    notes: str
+    sources: list[str]
+    names: dict[str, str]
+    original_name: str | None
+
+
+class NoteOut(ResponseModel):
+    id: int
+    author: str
+    text: str
+    at: str | None
+
+
+class StatementState(ResponseModel):
+    issued: bool
+    sha256: str | None
+
+
+class CaseFileOut(CaseDetailOut):
+    """The evaluator's case page: the case detail plus evaluations, previews, notes and what may follow."""
+
+    evaluations: dict[str, EvaluationOut]
+    previews: list[CredentialPreviewOut | None]
+    notes: list[NoteOut]
+    statement: StatementState
+    allowed: list[str]
+    editable: bool
+    # The brought credentials, shaped as api/records/brought_routes.py `BroughtCredential` (records
+    # depends on fce, so the model cannot be imported here).
+    verifiable_credentials: list[dict[str, Any]]

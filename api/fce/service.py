@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from api.auth.audit import audit
+from api.consent.record import FCE_PROCESSING, record_consent
 from api.core.clock import as_utc, utcnow
 from api.db.session import Database
 from api.fce import access, documents, guards
+from api.fce.brought import Brought
 from api.fce.config import FceSettings
 from api.fce.models import (
     FceCase,
@@ -29,13 +32,13 @@ from api.fce.models import (
     FceCredential,
     FceDocument,
     FceIdempotencyKey,
-    FceReferenceCounter,
 )
 from api.fce.notify import StatusNotice, notice_for
 from api.fce.schemas import ApplicationBase, TransitionRequest
 from api.fce.workflow import OPEN_STATUSES, Status, move
 
-REFERENCE = re.compile(r"^FCE-(\d{4})-(\d{6})$")
+# Six digits: the sequential references issued before; eight: random ones (finding 6).
+REFERENCE = re.compile(r"^FCE-(\d{4})-(\d{6}|\d{8})$")
 APPLICANT = "applicant"
 
 
@@ -87,6 +90,12 @@ class CaseSummary:
     updated_at: datetime
 
 
+def new_reference(year: int) -> str:
+    """A random reference: nothing about one case (or how many there are) follows from another.
+    Eight digits so the chat and phone keep working; a collision fails the insert and is retried."""
+    return f"FCE-{year}-{10_000_000 + secrets.randbelow(90_000_000)}"
+
+
 def normalise_reference(reference: str) -> str | None:
     candidate = reference.strip().upper()
     return candidate if REFERENCE.match(candidate) else None
@@ -134,7 +143,10 @@ class CaseService:
         email: str | None,
         conversation_id: str | None = None,
         idempotency_key: str | None = None,
+        brought: Sequence[Brought] = (),
     ) -> CreatedCase:
+        """A new case (or the replay of one). `brought`: verified digital credentials the applicant
+        attached; each pre-fills one more credential after the typed ones, in the same transaction."""
         fingerprint = hashlib.sha256(
             "\x1f".join([application.model_dump_json(), email or "", conversation_id or ""]).encode()
         ).hexdigest()
@@ -146,9 +158,11 @@ class CaseService:
         code_hash = self.code_hasher(code)  # before the transaction: no lock is held while hashing
         for _attempt in range(3):
             try:
-                return self._insert(application, email, conversation_id, idempotency_key, fingerprint, code, code_hash)
+                return self._insert(
+                    application, email, conversation_id, idempotency_key, fingerprint, code, code_hash, brought
+                )
             except IntegrityError:
-                # Another worker took the same Idempotency-Key (or created this year's counter) first.
+                # Another worker took the same Idempotency-Key first, or the random reference exists.
                 if idempotency_key is not None:
                     replay = self._replay(idempotency_key, fingerprint)
                     if replay is not None:
@@ -164,10 +178,13 @@ class CaseService:
         fingerprint: str,
         code: str,
         code_hash: str,
+        brought: Sequence[Brought] = (),
     ) -> CreatedCase:
         now = self.clock()
+        typed = list(application.credentials)
+        prefilled = [item.credential for item in brought if item.credential is not None]
         with self.db.session() as session:
-            reference = f"FCE-{now.year}-{self._next_number(session, now.year):06d}"
+            reference = new_reference(now.year)
             case = FceCase(
                 reference=reference,
                 access_code_hash=code_hash,
@@ -197,11 +214,24 @@ class CaseService:
                     end_year=credential.end_year,
                     language_of_instruction=credential.language_of_instruction,
                 )
-                for position, credential in enumerate(application.credentials)
+                for position, credential in enumerate(typed + prefilled)
             ]
             case.events = [FceCaseEvent(from_status=None, to_status=Status.SUBMITTED.value, actor=APPLICANT, at=now)]
             session.add(case)
             session.flush()
+            position = len(typed)
+            for item in brought:
+                item.store(session, case.id, position if item.credential is not None else None)
+                position += item.credential is not None
+            record_consent(
+                session,
+                subject_kind="fce_case",
+                subject_id=reference,
+                purpose=FCE_PROCESSING,
+                language=application.preferred_language,
+                source="chat" if conversation_id else "web",
+                at=now,
+            )
             if idempotency_key is not None:
                 session.add(
                     FceIdempotencyKey(
@@ -214,22 +244,6 @@ class CaseService:
                 )
                 session.flush()
         return CreatedCase(reference=reference, access_code=code, status=Status.SUBMITTED.value)
-
-    @staticmethod
-    def _next_number(session: Session, year: int) -> int:
-        # UPDATE … RETURNING takes the counter row's lock until commit, so two workers never share a number.
-        number = session.scalar(
-            update(FceReferenceCounter)
-            .where(FceReferenceCounter.year == year)
-            .values(last_number=FceReferenceCounter.last_number + 1)
-            .returning(FceReferenceCounter.last_number)
-            .execution_options(synchronize_session=False)
-        )
-        if number is None:
-            session.add(FceReferenceCounter(year=year, last_number=1))
-            session.flush()
-            number = 1
-        return int(number)
 
     def _replay(self, key: str, fingerprint: str) -> CreatedCase | None:
         with self.db.session() as session:
@@ -248,8 +262,9 @@ class CaseService:
 
     # -- the applicant's access --------------------------------------------------------------------
 
-    def authenticate(self, reference: str, code: str) -> tuple[int, str]:
-        """The case id and language, if `code` opens `reference`; wrong codes count towards the reference's lockout.
+    def authenticate(self, reference: str, code: str, client: str = "unknown") -> tuple[int, str]:
+        """The case id and language, if `code` opens `reference`; wrong codes count towards this
+        client's lockout for this reference (never anyone else's).
 
         Raises CaseNotFound (unknown, malformed or wrong code alike) or guards.Limited (locked).
         """
@@ -257,8 +272,11 @@ class CaseService:
         if normalised is None:
             raise CaseNotFound(reference)
         now = self.clock()
+        s = self.settings
         with self.db.session() as session:
-            remaining = guards.lock_remaining(session, normalised, now)
+            remaining = guards.lock_remaining(
+                session, normalised, client, now, s.lockout_failures, s.lockout_window_seconds, s.lockout_seconds
+            )
             if remaining:
                 raise guards.Limited(remaining)
             row = session.execute(
@@ -269,11 +287,8 @@ class CaseService:
             access.verify_code(code, None)
         elif access.verify_code(code, row.access_code_hash):
             return int(row.id), str(row.language)
-        s = self.settings
         with self.db.session() as session:
-            guards.record_failure(
-                session, normalised, now, s.lockout_failures, s.lockout_window_seconds, s.lockout_seconds
-            )
+            guards.record_failure(session, normalised, client, now)
         raise CaseNotFound(reference)
 
     def status_view(self, case_id: int) -> StatusView:
@@ -304,7 +319,7 @@ class CaseService:
     def add_document(self, case_id: int, source: BinaryIO, filename: str | None) -> FceDocument:
         self.check_room(case_id)
         directory = self.settings.documents_dir
-        stored = documents.store(source, directory, self.settings.max_document_bytes)
+        stored = documents.store(source, directory, self.settings.max_document_bytes, self.settings.document_keys)
         try:
             with self.db.session() as session:
                 # Row lock (PostgreSQL) so two parallel uploads cannot both take the 20th place.
@@ -349,7 +364,7 @@ class CaseService:
             raise CaseNotFound(reference)
         return document, self.settings.documents_dir / document.storage_name
 
-    # -- evaluators (internal token until evaluator logins exist) --------------------------------
+    # -- evaluators (reached through /api/v1/evaluator: a login, a role, every step audited) ------------
 
     def list_cases(
         self,

@@ -1,5 +1,12 @@
 """The evaluation statement: one PDF, in Japanese and then in the applicant's language (once if that is Japanese).
 
+A document an employer can trust at a glance (issue #18): every page has the issuer's letterhead
+(name, address, contact) and "page N of M" with the reference; the first page names the evaluator and
+carries the result. The evaluator's remarks are printed once, as written, in the applicant's section
+(the Japanese section points to them rather than repeating another language's text). Japanese lines
+break only between phrases (after punctuation or where kana meets kanji/katakana/Latin), never inside
+a term such as 出入国在留管理庁.
+
 Built with fpdf2 and HarfBuzz shaping, so Devanagari conjuncts and vowel signs join correctly, with
 Noto fonts embedded (subset) for Latin with Vietnamese marks, Devanagari and Japanese. Every fixed
 string comes from the fce.po catalogs; the evaluator's own words (field, differences, remarks) are
@@ -8,6 +15,7 @@ printed as written, since they are the reasons the Tokyo Convention asks us to g
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -64,6 +72,15 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Issuer:
+    """Who issues the statement, printed in every page's letterhead (FCE_ISSUER_* settings)."""
+
+    name: str = "Kakehashi 架け橋"
+    address: str = ""
+    contact: str = ""
+
+
+@dataclass(frozen=True)
 class StatementContent:
     reference: str
     applicant_name: str
@@ -72,6 +89,8 @@ class StatementContent:
     findings: tuple[Finding, ...]
     # Signed credentials (api.fce.seal.Seal): a QR + URL per language section, attached once.
     seals: tuple[Any, ...] = ()
+    evaluators: tuple[str, ...] = ()
+    issuer: Issuer = Issuer()
 
 
 def statement_languages(language: str) -> list[str]:
@@ -80,9 +99,9 @@ def statement_languages(language: str) -> list[str]:
 
 def render(content: StatementContent, catalogs: Catalogs, font_dirs: Sequence[Path] = fonts.DEFAULT_DIRS) -> bytes:
     """The PDF's bytes. Raises fonts.FontMissing or UncoveredText rather than print missing glyphs."""
-    pdf = FPDF(format="A4")
-    pdf.set_margins(18, 16, 18)
-    pdf.set_auto_page_break(True, margin=16)
+    pdf = _Document(content, catalogs)
+    pdf.set_margins(MARGIN, TOP, MARGIN)
+    pdf.set_auto_page_break(True, margin=BOTTOM)
     pdf.set_title(f"{catalogs.gettext('fce.statement.title', 'ja')} {content.reference}")
     pdf.set_author("Kakehashi")
     pdf.set_lang("ja")
@@ -99,6 +118,7 @@ def render(content: StatementContent, catalogs: Catalogs, font_dirs: Sequence[Pa
     for language, lines in sections:
         primary = fonts.PRIMARY_FAMILY[language]
         pdf.set_fallback_fonts([f for f in ("latin", "cjk", "devanagari") if f != primary], exact_match=False)
+        pdf.language, pdf.family = language, primary
         pdf.add_page()
         for kind, text in lines:
             _draw(pdf, primary, kind, text)
@@ -133,6 +153,9 @@ def _lines(content: StatementContent, catalogs: Catalogs, language: str) -> Iter
     yield "value", content.applicant_name
     yield "label", t("issued")
     yield "value", format_date(content.issued_on, language)
+    if content.evaluators:
+        yield "label", catalogs.gettext("fce.statement.evaluator", language)
+        yield "value", ", ".join(content.evaluators)
     for number, finding in enumerate(content.findings, start=1):
         yield "heading", t("credential_heading", number=number)
         yield "label", t("credential")
@@ -160,8 +183,13 @@ def _lines(content: StatementContent, catalogs: Catalogs, language: str) -> Iter
         for item in finding.differences:
             yield "value", t("difference_item", difference=item.difference, reason=item.reason)
         if finding.remarks:
+            # Printed once, as written, in the applicant's section; the Japanese section says where.
             yield "label", t("remarks")
-            yield "value", finding.remarks
+            if language == content.language or len(statement_languages(content.language)) == 1:
+                yield "value", finding.remarks
+            else:
+                name = catalogs.gettext(f"language.{content.language}", language)
+                yield "value", catalogs.gettext("fce.statement.remarks_elsewhere", language, section=name)
     yield "small", t("disclaimer")
 
 
@@ -197,6 +225,102 @@ def _draw(pdf: FPDF, family: str, kind: str, text: str) -> None:
     if kind == "small":
         pdf.ln(6)
     pdf.set_font(family, style, size)
-    pdf.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    if _CJK.search(text):
+        for line in _wrap_phrases(pdf, text, pdf.epw):
+            pdf.cell(0, height, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    else:
+        pdf.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     if after:
         pdf.ln(after)
+
+
+# -- page furniture and Japanese line breaks ------------------------------------------------------------
+
+MARGIN, TOP, BOTTOM = 18.0, 30.0, 20.0  # mm; the letterhead sits above TOP, the footer below BOTTOM
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
+_KANA = re.compile(r"[\u3040-\u309f]")
+_CLOSING = "、。，．）」』】〕・：；！？)"
+
+
+class _Document(FPDF):
+    """A4 with the issuer's letterhead on top of every page and "reference · page N of M" below."""
+
+    def __init__(self, content: StatementContent, catalogs: Catalogs) -> None:
+        super().__init__(format="A4")
+        self.content = content
+        self.catalogs = catalogs
+        self.language = "ja"  # the section being drawn
+        self.family = fonts.PRIMARY_FAMILY["ja"]
+        # Each page's language: a page's footer is drawn when the next page starts, maybe in another section.
+        self.page_languages: dict[int, tuple[str, str]] = {}
+
+    def header(self) -> None:
+        self.page_languages[self.page_no()] = (self.language, self.family)
+        issuer = self.content.issuer
+        self.set_xy(MARGIN, 10)
+        self.set_font(self.family, "B", 12)
+        self.cell(0, 6, issuer.name, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(self.family, "", 8)
+        service = self.catalogs.gettext("fce.statement.issuer_service", self.language)
+        details = "  ·  ".join(part for part in (service, issuer.address, issuer.contact) if part)
+        for line in _wrap_phrases(self, details, self.epw):
+            self.cell(0, 4, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_draw_color(179, 36, 43)
+        self.set_line_width(0.5)
+        self.line(MARGIN, self.get_y() + 1.5, self.w - MARGIN, self.get_y() + 1.5)
+        self.set_y(TOP)
+
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.set_draw_color(180, 180, 180)
+        self.set_line_width(0.2)
+        self.line(MARGIN, self.get_y() - 1, self.w - MARGIN, self.get_y() - 1)
+        language, family = self.page_languages.get(self.page_no(), (self.language, self.family))
+        self.set_font(family, "", 8)
+        page = self.catalogs.gettext("fce.statement.page", language, page=self.page_no(), pages="{nb}")
+        self.cell(self.epw / 2, 5, self.content.reference, align="L")
+        self.cell(self.epw / 2, 5, page, align="R")
+
+
+def _phrases(text: str) -> list[str]:
+    """Pieces a line may end after: spaces, closing punctuation, and kana followed by anything else
+    (a particle before the next word). Runs of kanji, katakana or Latin are never split."""
+    pieces: list[str] = []
+    current = ""
+    for index, char in enumerate(text):
+        current += char
+        following = text[index + 1] if index + 1 < len(text) else ""
+        if not following:
+            break
+        if (
+            char == " "
+            or char in _CLOSING
+            or (_KANA.match(char) and not _KANA.match(following) and following not in _CLOSING)
+        ) and following not in _CLOSING:
+            pieces.append(current)
+            current = ""
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _wrap_phrases(pdf: FPDF, text: str, width: float) -> list[str]:
+    """Greedy lines of whole phrases; a phrase wider than a line is the only thing ever cut."""
+    lines: list[str] = []
+    line = ""
+    for piece in _phrases(text):
+        if pdf.get_string_width(line + piece) <= width:
+            line += piece
+            continue
+        if line:
+            lines.append(line.rstrip())
+        line = piece.lstrip()
+        while pdf.get_string_width(line) > width:
+            cut = len(line)
+            while cut > 1 and pdf.get_string_width(line[:cut]) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines

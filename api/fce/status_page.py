@@ -21,6 +21,7 @@ from api.deps import CatalogsDep, EvaluationsDep, FceDep, PagesDep
 from api.fce.cases import MULTIPART_OVERHEAD, open_case, statement_for_applicant
 from api.fce.deps import Fce, request_language
 from api.fce.documents import DocumentRejected
+from api.fce.evaluations import EvaluationService
 from api.fce.service import CaseClosedForDocuments, TooManyDocuments
 from api.fce.workflow import OPEN_STATUSES, Status
 from knowledge_base.language import LANGUAGES
@@ -98,6 +99,7 @@ def _render(
     code: str = "",
     error: PageError | None = None,
     notice: str | None = None,
+    evaluations: EvaluationService | None = None,
 ) -> Response:
     def t(key: str, **params: Any) -> str:
         return catalogs.gettext(key, language, **params)
@@ -124,6 +126,8 @@ def _render(
             "documents": fce.cases.list_documents(case_id),
             "accepts_documents": Status(view.status) in OPEN_STATUSES,
             "evaluated": view.status == Status.EVALUATED,
+            # The result itself, on the page where people look (the PDF is the document to show).
+            "results": _results(evaluations, case_id, catalogs, language) if view.status == Status.EVALUATED else [],
         }
         # Only after a successful check, and only in this no-store page: lets the forms below reuse it.
         context["code"] = code
@@ -132,6 +136,25 @@ def _render(
     )
     page.headers.update(PAGE_HEADERS)
     return page
+
+
+def _results(
+    evaluations: EvaluationService | None, case_id: int, catalogs: Catalogs, language: str
+) -> list[dict[str, str]]:
+    content = evaluations.result(case_id) if evaluations is not None else None
+    if content is None:
+        return []
+    return [
+        {
+            "credential": finding.name(language),
+            "institution": finding.institution,
+            "comparable": catalogs.gettext(f"fce.jp.{finding.japan_equivalent}", language),
+            "levels": catalogs.gettext(
+                "fce.statement.levels_value", language, isced=finding.isced_level, jqf=finding.jqf_level
+            ),
+        }
+        for finding in content.findings
+    ]
 
 
 async def _open_from_form(
@@ -156,7 +179,9 @@ async def status_form(request: Request, pages: PagesDep, fce: FceDep, catalogs: 
 
 
 @router.post("/fce/status", response_class=HTMLResponse)
-async def status_lookup(request: Request, pages: PagesDep, fce: FceDep, catalogs: CatalogsDep) -> Response:
+async def status_lookup(
+    request: Request, pages: PagesDep, fce: FceDep, catalogs: CatalogsDep, evaluations: EvaluationsDep
+) -> Response:
     if _form_too_large(request):
         language = _language(request.query_params.get("lang"), request)
         return _render(request, pages, catalogs, fce, language, error=PageError(_too_long(catalogs, language), 413))
@@ -165,7 +190,17 @@ async def status_lookup(request: Request, pages: PagesDep, fce: FceDep, catalogs
         if isinstance(opened, Response):
             return opened
         language, reference, code, case_id = opened
-    return _render(request, pages, catalogs, fce, language, case_id=case_id, reference=reference, code=code)
+    return _render(
+        request,
+        pages,
+        catalogs,
+        fce,
+        language,
+        case_id=case_id,
+        reference=reference,
+        code=code,
+        evaluations=evaluations,
+    )
 
 
 @router.post("/fce/status/documents", response_class=HTMLResponse)

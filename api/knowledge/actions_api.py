@@ -1,4 +1,4 @@
-"""Endpoints for the action server (and, until advisor logins exist, operators): INTERNAL_TOKEN only."""
+"""Endpoints for the action server: ACTIONS_TOKEN only."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, Field
 
-from api.deps import GuidanceDep, internal_caller
+from api.deps import GuidanceDep, actions_caller
+from api.knowledge.router import UNAVAILABLE_DOC
 from api.knowledge.search import KnowledgeUnavailable
 
-router = APIRouter(dependencies=[Depends(internal_caller)], tags=["internal"])
+router = APIRouter(dependencies=[Depends(actions_caller)], tags=["internal"])
 
 
 class GuidanceRequest(BaseModel):
@@ -21,7 +22,7 @@ class GuidanceRequest(BaseModel):
     intent_confidence: float | None = None
 
 
-@router.post("/internal/v1/guidance/answer")
+@router.post("/internal/v1/guidance/answer", responses=UNAVAILABLE_DOC)
 def guidance_answer(body: GuidanceRequest, guidance: GuidanceDep) -> dict[str, Any]:
     try:
         replies = guidance.respond(body.conversation_id, body.intent, body.text[:5000], body.entities)
@@ -30,9 +31,3 @@ def guidance_answer(body: GuidanceRequest, guidance: GuidanceDep) -> dict[str, A
     except KnowledgeUnavailable:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="knowledge index unavailable") from None
     return {"replies": [reply.as_dict() for reply in replies]}
-
-
-@router.get("/api/v1/knowledge/stats")
-def knowledge_stats(guidance: GuidanceDep) -> dict[str, Any]:
-    """Unanswered and down-voted questions by language (moves to advisor login with the console)."""
-    return guidance.stats()

@@ -10,20 +10,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any
-from urllib.parse import urlparse
 
 from sqlalchemy import func, select
 
 from api.conversations.models import Conversation, Message, MessageRole, OwnershipEvent
 from api.conversations.responses import Reply
+from api.core import metrics
 from api.core.i18n import Catalogs, format_date
 from api.db.session import Database
 from api.knowledge.models import Answer
 from api.knowledge.search import KnowledgeBase, reviewed_on
+from knowledge_base.sources import CHAT_LIMIT, Source, shown_sources
 
 MAX_DETAIL_CHARS = 3500
-MAX_EXTERNAL_SOURCES = 3
 _HEADING = re.compile(r"^#{1,6}\s*", re.MULTILINE)
 
 
@@ -31,13 +32,22 @@ def payload(intent: str, **entities: Any) -> str:
     return f"/{intent}{json.dumps(entities, ensure_ascii=False)}" if entities else f"/{intent}"
 
 
-def source_links(article: Any) -> list[dict[str, str]]:
-    """The article itself, then its first external sources (primary sources come first in the file)."""
+def source_title(source: Source, catalogs: Catalogs, language: str) -> str:
+    """An official source by its publisher's name; any other site labelled as not official."""
+    if source.publisher is not None:
+        return f"{catalogs.gettext(f'source.publisher.{source.publisher}', language)} ({source.domain})"
+    return catalogs.gettext("source.other_title", language, domain=source.domain)
+
+
+def source_links(article: Any, catalogs: Catalogs, language: str) -> list[dict[str, str]]:
+    """The article itself, then at most three sources: official ones first (knowledge_base.sources)."""
     links = [
         {"topic_id": article.topic_id, "title": article.title, "url": f"/kb/{article.language}/{article.topic_id}"}
     ]
-    for url in list(article.sources)[:MAX_EXTERNAL_SOURCES]:
-        links.append({"topic_id": article.topic_id, "title": urlparse(url).netloc or url, "url": url})
+    for source in shown_sources(list(article.sources), limit=CHAT_LIMIT):
+        links.append(
+            {"topic_id": article.topic_id, "title": source_title(source, catalogs, language), "url": source.url}
+        )
     return links
 
 
@@ -54,14 +64,14 @@ class GuidanceService:
         db: Database,
         knowledge: KnowledgeBase,
         catalogs: Catalogs,
-        handoff: Callable[[str, str], list[Reply]] | None = None,
+        specialist_review: Callable[[str, str], date | None] | None = None,
     ) -> None:
         self.db = db
         self.knowledge = knowledge
         self.catalogs = catalogs
-        # Hands the conversation to a person: (conversation_id, reason) -> what to tell the user.
-        # The advisor desk's, in the app (api/services.py); None means the bot never hands off.
-        self.handoff = handoff
+        # (topic_id, language) -> the date a specialist reviewed exactly this text, else None
+        # (api/reviews, in the app). None here means no review workflow: no answer claims a review.
+        self._specialist_review = specialist_review
 
     def t(self, key: str, language: str, **params: Any) -> str:
         return self.catalogs.gettext(key, language, **params)
@@ -77,8 +87,7 @@ class GuidanceService:
         self, conversation_id: str, intent: str, text: str, entities: dict[str, Any], *, hand_off: bool = True
     ) -> list[Reply]:
         """The answer to a question or a topic button. `hand_off=False` for questions asked inside a
-        form: an unsure answer there never hands the conversation to a person (the form would be
-        stranded in the advisor queue, outside office hours with no way back)."""
+        form: no second "talk to a person?" offer interrupts the form (its own questions come next)."""
         language = self.conversation_language(conversation_id)
         if language is None:
             raise LookupError(conversation_id)
@@ -111,14 +120,14 @@ class GuidanceService:
                     buttons=[{"title": self.t("button.talk_to_person", answer_language), "payload": "/request_human"}],
                 )
             )
-            return replies + (self.maybe_hand_off(conversation_id) if hand_off else [])
+            return replies + (self.maybe_offer_person(conversation_id, answer_language) if hand_off else [])
         # The same decision as the search API's `"confident"` (knowledge_base.confidence).
         if not result.confident:
             self.record(conversation_id, question, answer_language, hits[0].topic_id, hits[0].score, confident=False)
             buttons = [{"title": hit.title, "payload": payload("ask_topic", topic_id=hit.topic_id)} for hit in hits[:3]]
             buttons.append({"title": self.t("button.talk_to_person", answer_language), "payload": "/request_human"})
             replies.append(Reply(text=self.t("guidance.not_sure", answer_language), buttons=buttons))
-            return replies + (self.maybe_hand_off(conversation_id) if hand_off else [])
+            return replies + (self.maybe_offer_person(conversation_id, answer_language) if hand_off else [])
         best = hits[0]
         replies.extend(
             self.topic_answer(conversation_id, best.topic_id, answer_language, question=question, score=best.score)
@@ -133,11 +142,7 @@ class GuidanceService:
             return [Reply(text=self.t("guidance.no_answer", language))]
         answer_id = self.record(conversation_id, question, language, topic_id, score, confident=True)
         lines = [article.summary.strip(), ""]
-        reviewed = reviewed_on(article)
-        if reviewed is not None:
-            lines.append(self.t("guidance.reviewed", language, date=format_date(reviewed, language)))
-        if getattr(article, "review_status", "reviewed") != "reviewed":
-            lines.append(self.t("guidance.draft", language))
+        lines.extend(self.review_lines(article, language))
         lines.append(self.t("guidance.isa_reminder", language))
         buttons = [
             {"title": self.t("button.more_detail", language), "payload": payload("more_detail", topic_id=topic_id)}
@@ -159,7 +164,27 @@ class GuidanceService:
                 "payload": payload("feedback", answer_id=answer_id, value="down"),
             }
         )
-        return [Reply(text="\n".join(lines).strip(), buttons=buttons, sources=source_links(article))]
+        return [
+            Reply(
+                text="\n".join(lines).strip(), buttons=buttons, sources=source_links(article, self.catalogs, language)
+            )
+        ]
+
+    def specialist_review(self, topic_id: str, language: str) -> date | None:
+        return self._specialist_review(topic_id, language) if self._specialist_review else None
+
+    def review_lines(self, article: Any, language: str) -> list[str]:
+        """ "Reviewed by a specialist on DATE" only when a specialist reviewed exactly this text; otherwise
+        the date its facts were checked and the notice that no specialist has checked it yet."""
+        specialist = self.specialist_review(article.topic_id, language)
+        if specialist is not None:
+            return [self.t("guidance.reviewed_by_specialist", language, date=format_date(specialist, language))]
+        lines = []
+        checked = reviewed_on(article)
+        if checked is not None:
+            lines.append(self.t("guidance.reviewed", language, date=format_date(checked, language)))
+        lines.append(self.t("guidance.draft", language))
+        return lines
 
     def detail(self, topic_id: str, language: str) -> list[Reply]:
         article = self.article(topic_id, language)
@@ -172,7 +197,7 @@ class GuidanceService:
             Reply(
                 text=text,
                 buttons=[{"title": self.t("button.talk_to_person", language), "payload": "/request_human"}],
-                sources=source_links(article),
+                sources=source_links(article, self.catalogs, language),
             )
         ]
 
@@ -190,15 +215,15 @@ class GuidanceService:
 
     # -- helpers ---------------------------------------------------------------------------------
 
-    def maybe_hand_off(self, conversation_id: str) -> list[Reply]:
-        """Two unsure answers in a row: a person is likelier to help than a third guess.
+    def maybe_offer_person(self, conversation_id: str, language: str) -> list[Reply]:
+        """Two unsure answers in a row: a person is likelier to help than a third guess, so the
+        bot says so and offers one (a button). It never hands the conversation over unasked: being
+        put in a queue, maybe outside office hours, is not what the person asked for (issue #18).
 
         "In a row" counts only since the last owner change, so a user who came back from an
         advisor starts afresh; and only when the person wrote nothing else between the two questions
         (a form's answers in between make them two separate doubts, not a stuck conversation).
         """
-        if self.handoff is None:
-            return []
         with self.db.session() as session:
             last_two = session.execute(
                 select(Answer.confident, Answer.created_at)
@@ -224,7 +249,12 @@ class GuidanceService:
             )
         if changed or (between or 0) > 1:
             return []
-        return self.handoff(conversation_id, "low_confidence")
+        return [
+            Reply(
+                text=self.t("guidance.offer_person", language),
+                buttons=[{"title": self.t("button.talk_to_person", language), "payload": "/request_human"}],
+            )
+        ]
 
     def article(self, topic_id: str, language: str) -> Any:
         try:
@@ -253,14 +283,21 @@ class GuidanceService:
             )
             session.add(answer)
             session.flush()
-            return answer.id
+            answer_id = answer.id
+        metrics.KNOWLEDGE_ANSWERS.labels("direct" if confident else "unsure").inc()
+        return answer_id
 
     def stats(self, limit: int = 50) -> dict[str, Any]:
-        """Unanswered and down-voted questions by language, newest first, for advisors."""
+        """Unanswered and down-voted questions by language and by topic, newest first, for staff."""
         with self.db.session() as session:
             counts = session.execute(
                 select(Answer.language, Answer.confident, Answer.feedback, func.count()).group_by(
                     Answer.language, Answer.confident, Answer.feedback
+                )
+            ).all()
+            topics = session.execute(
+                select(Answer.language, Answer.topic_id, Answer.confident, Answer.feedback, func.count()).group_by(
+                    Answer.language, Answer.topic_id, Answer.confident, Answer.feedback
                 )
             ).all()
             flagged = session.scalars(
@@ -277,8 +314,23 @@ class GuidanceService:
                     row["unanswered"] += count
                 if feedback in ("up", "down"):
                     row[feedback] += count
+            by_topic: dict[tuple[str, str | None], dict[str, Any]] = {}
+            for language, topic_id, confident, feedback, count in topics:
+                entry = by_topic.setdefault(
+                    (language, topic_id),
+                    {"language": language, "topic_id": topic_id, "answers": 0, "unanswered": 0, "down": 0},
+                )
+                entry["answers"] += count
+                entry["unanswered"] += 0 if confident else count
+                entry["down"] += count if feedback == "down" else 0
+            # What to write next first: the most unanswered and voted-down questions.
+            ranked = sorted(
+                (e for e in by_topic.values() if e["unanswered"] or e["down"]),
+                key=lambda e: (-(e["unanswered"] + e["down"]), e["language"], e["topic_id"] or ""),
+            )
             return {
                 "by_language": by_language,
+                "by_topic": ranked,
                 "flagged": [
                     {
                         "question": a.question,

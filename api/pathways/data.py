@@ -46,6 +46,11 @@ def framework_references() -> dict[str, Any]:
     return _load(DATA_DIR / "jqf" / "references.yml")
 
 
+@lru_cache(maxsize=1)
+def case_studies() -> dict[str, Any]:
+    return _load(DATA_DIR / "case_studies" / "cases.yml")
+
+
 def as_of(table: dict[str, Any]) -> date:
     value = table["as_of"]
     return value if isinstance(value, date) else date.fromisoformat(str(value))

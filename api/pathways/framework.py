@@ -51,8 +51,7 @@ def framework(language: str) -> dict[str, Any]:
         "language": language,
         "levels": levels,
         "occupational_fields": [
-            {"field": group["field"], "name": localised(group["name"], language)}
-            for group in qualifications["occupational"]
+            _field(group, language, qualifications["as_of"]) for group in qualifications["occupational"]
         ],
         "reference_frameworks": [
             {
@@ -68,6 +67,31 @@ def framework(language: str) -> dict[str, Any]:
     }
 
 
+def _field(group: dict[str, Any], language: str, default_as_of: Any) -> dict[str, Any]:
+    """One occupational field as a ladder: its qualifications from the lowest level up, and the steps between."""
+    names = {q["id"]: localised(q["name"], language) for q in group["qualifications"]}
+    return {
+        "field": group["field"],
+        "name": localised(group["name"], language),
+        "isced_f": group["isced_f"],
+        "isced_f_name": localised(group["isced_f_name"], language),
+        "as_of": str(group.get("as_of", default_as_of)),
+        "sources": group["sources"],
+        "article": group["article"],
+        "ladder": [_qualification(q, language) for q in sorted(group["qualifications"], key=lambda q: q["level"])],
+        "paths": [
+            {
+                "from": path["from"],
+                "from_name": names[path["from"]],
+                "to": path["to"],
+                "to_name": names[path["to"]],
+                "via": localised(path["via"], language),
+            }
+            for path in group.get("paths", [])
+        ],
+    }
+
+
 def _qualification(q: dict[str, Any], language: str) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": q["id"],
@@ -77,6 +101,13 @@ def _qualification(q: dict[str, Any], language: str) -> dict[str, Any]:
         "uncertain": q["uncertain"],
         "sources": q["sources"],
     }
+    # Occupational entries say what kind of qualification they are and which descriptors they meet.
+    for key in ("kind", "descriptors_met"):
+        if key in q:
+            body[key] = q[key]
+    body["level"] = q["level"]
+    if "starts" in q:
+        body["starts"] = str(q["starts"])
     if "isced_code" in q:
         body["isced_code"] = q["isced_code"]
     if "reason" in q:

@@ -34,7 +34,12 @@ def _param(name: str, value: Any, language: str, catalogs: Catalogs) -> Any:
 
 def render(message: Message, language: str, catalogs: Catalogs) -> str:
     key, params = message
-    return catalogs.gettext(key, language, **{k: _param(k, v, language, catalogs) for k, v in params.items()})
+    values = {k: _param(k, v, language, catalogs) for k, v in params.items()}
+    count = params.get("count")
+    if isinstance(count, int) and catalogs.has_plural(key, language):
+        # "1 kind", "3 kinds": the catalog's plural forms, never "kind(s)".
+        return catalogs.ngettext(key, count, language, **{k: v for k, v in values.items() if k != "count"})
+    return catalogs.gettext(key, language, **values)
 
 
 def disclaimer(language: str, catalogs: Catalogs, rules_date: date) -> list[str]:
@@ -72,7 +77,8 @@ def points_body(result: PointsResult, language: str, catalogs: Catalogs) -> dict
             )
         )
     if result.pr_fast_track_years is not None:
-        notes.append(catalogs.gettext("points.note.pr_fast_track", language, years=result.pr_fast_track_years))
+        years = result.pr_fast_track_years
+        notes.append(catalogs.ngettext("points.note.pr_fast_track", years, language, years=years))
     if result.not_counted:
         items = ", ".join(catalogs.gettext(f"points.item.{item}", language) for item in result.not_counted)
         notes.append(catalogs.gettext("points.note.not_counted", language, items=items))

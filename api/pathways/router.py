@@ -10,41 +10,46 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import status as http_status
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from api.core.i18n import Catalogs, format_date
 from api.core.lang_query import LangQuery, lang_or_default
+from api.core.site import site_nav
 from api.deps import CatalogsDep, PagesDep
 from api.pathways import forms
+from api.pathways.cases import all_cases, cases_as_of, similar
 from api.pathways.check import check, rules_as_of
 from api.pathways.data import as_of, framework_levels, hsp_table, localised, pathway_rules
 from api.pathways.framework import framework
 from api.pathways.points import calculate
 from api.pathways.present import disclaimer, points_body, status_body
-from api.pathways.schemas import PointsRequest, ProfileRequest
+from api.pathways.schemas import CheckResponse, FrameworkResponse, PointsRequest, PointsResponse, ProfileRequest
+from api.pathways.views import CaseStudiesResponse
+from knowledge_base.articles import article_titles
 from knowledge_base.language import LANGUAGES
 
 router = APIRouter(tags=["pathways"])
 OUTCOME_GROUPS = (("fits", "fits"), ("nearly", "nearly"), ("no", "does_not_fit"))
 
 
-@router.get("/api/v1/nqf")
-def nqf_json(catalogs: CatalogsDep, lang: LangQuery = None) -> dict[str, Any]:
+@router.get("/api/v1/nqf", response_model_exclude_unset=True)
+def nqf_json(catalogs: CatalogsDep, lang: LangQuery = None) -> FrameworkResponse:
     language = lang_or_default(lang)
     body = framework(language)
     body["notes"] = [
         catalogs.gettext("nqf.prototype_notice", language),
         catalogs.gettext("pathways.as_of", language, date=format_date(as_of(framework_levels()), language)),
     ]
-    return body
+    return FrameworkResponse.model_validate(body)
 
 
 @router.post("/api/v1/pathways/hsp-points")
-def hsp_points(request: PointsRequest, catalogs: CatalogsDep) -> dict[str, Any]:
-    return points_body(calculate(request), request.language, catalogs)
+def hsp_points(request: PointsRequest, catalogs: CatalogsDep) -> PointsResponse:
+    return PointsResponse.model_validate(points_body(calculate(request), request.language, catalogs))
 
 
 def check_body(profile: ProfileRequest, catalogs: Catalogs, today: date | None = None) -> dict[str, Any]:
@@ -61,9 +66,9 @@ def check_body(profile: ProfileRequest, catalogs: Catalogs, today: date | None =
     return body
 
 
-@router.post("/api/v1/pathways/check")
-def pathways_check(profile: ProfileRequest, catalogs: CatalogsDep) -> dict[str, Any]:
-    return check_body(profile, catalogs)
+@router.post("/api/v1/pathways/check", response_model_exclude_unset=True)
+def pathways_check(profile: ProfileRequest, catalogs: CatalogsDep) -> CheckResponse:
+    return CheckResponse.model_validate(check_body(profile, catalogs))
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,9 @@ def _page(kit: Page, template: str, language: str, context: dict[str, Any]) -> H
             "languages": LANGUAGES,
             "path": request.url.path,
             "t": lambda key, **kw: catalogs.gettext(key, language, **kw),
+            # Articles are named by their titles, never their internal ids.
+            "topic_title": lambda topic_id: article_titles().get((topic_id, language), topic_id),
+            **site_nav(catalogs, language, request.url.path, lambda code: f"{request.url.path}?lang={code}"),
             **context,
         },
     )
@@ -154,5 +162,46 @@ def pathways_page(kit: PageDep, lang: LangQuery = None) -> HTMLResponse:
         except ValidationError as exc:
             context["errors"] = _errors(exc)
         else:
-            context["result"] = check_body(model, kit.catalogs)
+            context["result"] = result = check_body(model, kit.catalogs)
+            close = [item["status"] for group in ("fits", "nearly") for item in result[group]]
+            context["similar_cases"] = similar(model, close, language, kit.catalogs)
     return _page(kit, "pathways/pathways.html", language, context)
+
+
+def _known_filter(name: str, value: str | None, known: dict[str, Any]) -> str | None:
+    if value is not None and value not in known:
+        raise HTTPException(
+            http_status.HTTP_422_UNPROCESSABLE_CONTENT,
+            detail=[{"loc": ["query", name], "msg": f"unknown {name}", "type": "enum"}],
+        )
+    return value
+
+
+FilterQuery = Annotated[str | None, Query(max_length=40)]
+
+
+@router.get("/api/v1/case-studies", response_model=CaseStudiesResponse)
+def case_studies_json(
+    catalogs: CatalogsDep, lang: LangQuery = None, status: FilterQuery = None, field: FilterQuery = None
+) -> CaseStudiesResponse:
+    """Anonymised model paths; `status` and `field` narrow the list (ids of knowledge_base/data/pathways.yml)."""
+    language = lang_or_default(lang)
+    rules = pathway_rules()
+    chosen_status = _known_filter("status", status, rules["statuses"])
+    chosen_field = _known_filter("field", field, rules["fields"])
+    return CaseStudiesResponse(
+        language=language,
+        as_of=cases_as_of(),
+        notes=[catalogs.gettext("cases.anonymised_notice", language)],
+        case_studies=all_cases(language, catalogs, chosen_status, chosen_field),
+    )
+
+
+@router.get("/case-studies", response_class=HTMLResponse, include_in_schema=False)
+def case_studies_page(kit: PageDep, lang: LangQuery = None) -> HTMLResponse:
+    language = lang_or_default(lang)
+    context = {
+        "cases": all_cases(language, kit.catalogs),
+        "as_of": format_date(cases_as_of(), language),
+    }
+    return _page(kit, "pathways/cases.html", language, context)

@@ -1,4 +1,7 @@
-"""Request bodies. Strict numbers: "35" is a string, not an age, and gets a 422 naming the field."""
+"""Request bodies and response models.
+
+Requests: strict numbers, "35" is a string, not an age, and gets a 422 naming the field.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from api.core.schemas import ResponseModel
 from api.pathways.data import pathway_rules
 from knowledge_base.languages import Language
 
@@ -122,3 +126,148 @@ class ProfileRequest(BaseModel):
         if value is not None and info.data.get("job_offer_field") is None:
             raise ValueError("a salary needs job_offer_field too")
         return value
+
+
+# Responses (the shapes below are the public contract of /api/v1/nqf and /api/v1/pathways/*).
+
+
+class IscedLevel(ResponseModel):
+    level: int
+    name: str
+
+
+class Descriptors(ResponseModel):
+    knowledge: str
+    skills: str
+    autonomy: str
+
+
+class FrameworkQualification(ResponseModel):
+    id: str
+    name: str
+    name_ja: str
+    isced: str
+    level: int
+    uncertain: bool
+    sources: list[str]
+    kind: str | None = None  # occupational entries: ssw1_test, national_qualification, esd, ...
+    descriptors_met: list[str] | None = None  # occupational entries: the descriptor columns the rung meets
+    starts: str | None = None  # present only for a route that has not started yet (ISO date)
+    isced_code: str | None = None  # present only when the qualification has one
+    reason: str | None = None  # present only when the level is uncertain
+    field: str | None = None  # present only on occupational qualifications
+
+
+class ReferenceLevel(ResponseModel):
+    level: str
+    basis: str
+
+
+class FrameworkLevel(ResponseModel):
+    level: int
+    title: str
+    isced: list[IscedLevel]
+    descriptors: Descriptors
+    qualifications: list[FrameworkQualification]
+    occupational: list[FrameworkQualification]
+    references: dict[str, ReferenceLevel]
+
+
+class FieldPath(ResponseModel):
+    from_: str = Field(alias="from")
+    from_name: str
+    to: str
+    to_name: str
+    via: str
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
+
+
+class OccupationalField(ResponseModel):
+    """One occupational field as a ladder: its rungs from the lowest level up, and the steps between them."""
+
+    field: str
+    name: str
+    isced_f: list[str]
+    isced_f_name: str
+    as_of: str
+    sources: list[str]
+    article: str
+    ladder: list[FrameworkQualification]
+    paths: list[FieldPath]
+
+
+class ReferenceFramework(ResponseModel):
+    id: str
+    name: str
+    levels: int | None  # null when the framework has no fixed number of levels
+    levels_verified: bool
+    sources: list[str]
+
+
+class FrameworkResponse(ResponseModel):
+    framework: str
+    status: str
+    as_of: str
+    language: str
+    levels: list[FrameworkLevel]
+    occupational_fields: list[OccupationalField]
+    reference_frameworks: list[ReferenceFramework]
+    sources: list[str]
+    notes: list[str]
+
+
+class PointsLine(ResponseModel):
+    item: str
+    label: str
+    points: int
+    rule: str
+    uncertain: bool
+    sources: list[str]
+
+
+class PointsResponse(ResponseModel):
+    category: str
+    total: int
+    threshold: int
+    eligible: bool
+    below_salary_floor: bool
+    breakdown: list[PointsLine]
+    pr_fast_track_years: int | None
+    not_counted: list[str]
+    notes: list[str]
+    guidance_only: bool
+    as_of: str
+    language: str
+
+
+class TopicLink(ResponseModel):
+    topic_id: str
+    url: str
+
+
+class StatusPoints(ResponseModel):
+    total: int
+    threshold: int
+
+
+class StatusBody(ResponseModel):
+    status: str
+    name: str
+    outcome: str
+    reasons: list[str]
+    missing: list[str]
+    uncertain: bool
+    topics: list[TopicLink]
+    sources: list[str]
+    points: StatusPoints | None = None  # present only for statuses scored on HSP points
+
+
+class CheckResponse(ResponseModel):
+    language: str
+    guidance_only: bool
+    as_of: str
+    notes: list[str]
+    fits: list[StatusBody]
+    nearly: list[StatusBody]
+    does_not_fit: list[StatusBody]

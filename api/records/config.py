@@ -41,3 +41,5 @@ class RecordsSettings(BaseSettings):
     allow_private_fetch: bool = False
     fetch_timeout_seconds: float = Field(default=5.0, gt=0)
     fetch_max_bytes: int = Field(default=256 * 1024, ge=1024)
+    # The curated list of recognised issuers (issuers.py); unknown issuers are flagged, not refused.
+    issuers_file: Path = REPO_ROOT / "knowledge_base" / "data" / "issuers.yml"

@@ -1,10 +1,12 @@
 """The one place JOSE is done (joserfc): compact JWS signing and checking for `vc+jwt` credentials.
 
 Algorithms are tied to key types and listed here only: an Ed25519 OKP key verifies `EdDSA` or
-`Ed25519` (RFC 9864's fully specified name), nothing else; `none` and every HMAC are refused before a
-key is even looked up. We sign with `EdDSA`: verifiers in the field (PyJWT, Open Badges 3.0 tools)
-know it, while RFC 9864's `Ed25519` is new. joserfc warns that EdDSA is deprecated by RFC 9864; that
-warning is silenced exactly around our calls, since the choice is deliberate.
+`Ed25519` (RFC 9864's fully specified name), a P-256 EC key verifies `ES256` (universities' wallets
+and did:key issuers use it; Kakehashi itself only signs with Ed25519), nothing else; `none` and
+every HMAC are refused before a key is even looked up. We sign with `EdDSA`: verifiers in the field
+(PyJWT, Open Badges 3.0 tools) know it, while RFC 9864's `Ed25519` is new. joserfc warns that EdDSA
+is deprecated by RFC 9864; that warning is silenced exactly around our calls, since the choice is
+deliberate.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from typing import Any
 
 from joserfc import jws
 from joserfc.errors import JoseError
-from joserfc.jwk import OKPKey
+from joserfc.jwk import ECKey, OKPKey
 
 SIGNING_ALG = "EdDSA"
-ALGORITHMS_BY_KEY = {("OKP", "Ed25519"): ("EdDSA", "Ed25519")}
+ALGORITHMS_BY_KEY = {("OKP", "Ed25519"): ("EdDSA", "Ed25519"), ("EC", "P-256"): ("ES256",)}
+# The public members of each key type: nothing else of a published JWK is imported.
+PUBLIC_MEMBERS = {"OKP": ("kty", "crv", "x"), "EC": ("kty", "crv", "x", "y")}
 ALLOWED_ALGS = frozenset(alg for algs in ALGORITHMS_BY_KEY.values() for alg in algs)
 
 
@@ -32,12 +36,13 @@ class BadSignature(Exception):
     pass
 
 
-def sign(payload: dict[str, Any], key: OKPKey, kid: str, typ: str = "vc+jwt") -> str:
-    header = {"alg": SIGNING_ALG, "typ": typ, "kid": kid}
+def sign(payload: dict[str, Any], key: OKPKey | ECKey, kid: str, typ: str = "vc+jwt", alg: str = SIGNING_ALG) -> str:
+    """Kakehashi signs with EdDSA; `alg` is another only where tests play a foreign issuer (ES256)."""
+    header = {"alg": alg, "typ": typ, "kid": kid}
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return jws.serialize_compact(header, body, key, algorithms=[SIGNING_ALG])
+        return jws.serialize_compact(header, body, key, algorithms=[alg])
 
 
 def b64url_decode(text: str) -> bytes:
@@ -76,7 +81,8 @@ def check_signature(token: str, public_jwk: dict[str, Any], alg: str) -> None:
     if not alg_fits_key(alg, public_jwk):
         raise BadSignature("algorithm does not fit the key type")
     try:
-        key = OKPKey.import_key({k: public_jwk[k] for k in ("kty", "crv", "x")})
+        members = {k: public_jwk[k] for k in PUBLIC_MEMBERS[str(public_jwk["kty"])]}
+        key = ECKey.import_key(members) if members["kty"] == "EC" else OKPKey.import_key(members)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             jws.deserialize_compact(token.strip(), key, algorithms=[alg])

@@ -58,6 +58,8 @@ class RecordShare(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     pin_failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    # The applicant's own note ("for ACME Ltd"), so they can tell their links apart (0008).
+    label: Mapped[str | None] = mapped_column(String(80), default=None)
 
 
 class RecordShareView(Base):
@@ -69,10 +71,18 @@ class RecordShareView(Base):
     share_id: Mapped[int] = mapped_column(ForeignKey("records_shares.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     outcome: Mapped[str] = mapped_column(String(16))  # shown, wrong_pin, locked, expired, revoked
+    # Coarse client ("Chrome · Windows", "bot", "other"); no address, nor any hash of one (0008).
+    client: Mapped[str | None] = mapped_column(String(40), default=None)
 
 
 class RecordInbound(Base):
-    """A credential an applicant brought, with what verifying it found; an evaluator confirms it."""
+    """A credential an applicant brought, with what verifying it found; an evaluator confirms it.
+
+    `position` is the case credential it pre-filled (None: kept but not pre-filled). `token` is the
+    raw JWT as received (at most 64 KB, checked before anything is stored), `checks` the verifier's
+    checks, `flags` what the evaluator must look at (unknown_issuer, status_unknown, incomplete,
+    seen_in_other_case). `token_sha256` finds the same credential brought twice.
+    """
 
     __tablename__ = "records_inbound"
 
@@ -85,3 +95,10 @@ class RecordInbound(Base):
     recognised_issuer: Mapped[str | None] = mapped_column(String(80), default=None)
     extracted: Mapped[dict[str, object]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    token_sha256: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    checks: Mapped[list[dict[str, object]] | None] = mapped_column(JSON, default=None)
+    flags: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+
+    __table_args__ = (UniqueConstraint("case_id", "token_sha256", name="uq_records_inbound_case_token"),)

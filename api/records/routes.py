@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.core.i18n import Catalogs
+from api.core.validation import multipart_form
 from api.deps import CatalogsDep, FceDep, RecordsDep, VerifierDep
 from api.fce import guards
 from api.fce import seal as pdf
@@ -28,6 +29,7 @@ from api.fce.cases import AccessCode, open_case
 from api.fce.deps import client_ip, field_error, request_language
 from api.fce.evaluator_api import Evaluator
 from api.records.issuing import AlreadyRevoked, CaseUnknown, Issued, NoIssuerKey, NotEvaluated, RecordsService
+from api.records.schemas import CredentialOut, EvaluatorCredentialOut, StatusChangeOut, VerifyOut
 from api.records.verify import Verifier
 
 log = logging.getLogger(__name__)
@@ -36,7 +38,38 @@ NO_STORE = {"Cache-Control": "no-store"}
 JWT_TYPE = "application/vc+jwt"
 
 
-@router.get("/.well-known/did.json")
+# The document's media types, as the routes answer them (not the application/json FastAPI would assume).
+_METHOD = {
+    "type": "object",
+    "required": ["id", "type", "controller", "publicKeyJwk"],
+    "properties": {
+        "id": {"type": "string"},
+        "type": {"type": "string", "const": "JsonWebKey"},
+        "controller": {"type": "string"},
+        "publicKeyJwk": {"type": "object", "required": ["kty", "crv", "x"]},
+    },
+}
+_DID_SCHEMA = {
+    "type": "object",
+    "required": ["@context", "id", "verificationMethod", "assertionMethod"],
+    "properties": {
+        "@context": {"type": "array", "items": {"type": "string"}},
+        "id": {"type": "string"},
+        "verificationMethod": {"type": "array", "items": _METHOD},
+        "assertionMethod": {"type": "array", "items": {"type": "string"}},
+    },
+}
+DID_DOC: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/did+json": {"schema": _DID_SCHEMA}}, "description": "the DID document"},
+    503: {"description": "no issuer key is configured"},
+}
+STATUS_LIST_DOC: dict[int | str, dict[str, Any]] = {
+    200: {"content": {JWT_TYPE: {"schema": {"type": "string"}}}, "description": "signed status list"},
+    503: {"description": "no issuer key is configured"},
+}
+
+
+@router.get("/.well-known/did.json", response_class=Response, responses=DID_DOC)
 def did_document(records: RecordsDep) -> JSONResponse:
     try:
         body = records.did_document()
@@ -46,7 +79,7 @@ def did_document(records: RecordsDep) -> JSONResponse:
     return JSONResponse(body, media_type="application/did+json", headers={"Cache-Control": "max-age=300"})
 
 
-@router.get("/api/v1/records/status/{purpose}")
+@router.get("/api/v1/records/status/{purpose}", response_class=Response, responses=STATUS_LIST_DOC)
 def status_list(purpose: Literal["revocation", "suspension"], records: RecordsDep) -> Response:
     try:
         token = records.status_list_token(purpose)
@@ -84,7 +117,7 @@ def issue_or_explain(records: RecordsService, catalogs: Catalogs, language: str,
     return issued
 
 
-@router.get("/api/v1/fce/cases/{reference}/credential")
+@router.get("/api/v1/fce/cases/{reference}/credential", response_model=CredentialOut)
 def applicant_credential(
     reference: str,
     request: Request,
@@ -102,7 +135,7 @@ class StatusChange(BaseModel):
     reason: str = Field(min_length=3, max_length=500)
 
 
-@router.get("/api/v1/evaluator/cases/{reference}/credential")
+@router.get("/api/v1/evaluator/cases/{reference}/credential", response_model=EvaluatorCredentialOut)
 def evaluator_credential(reference: str, user: Evaluator, catalogs: CatalogsDep, records: RecordsDep) -> JSONResponse:
     try:
         issued = issue_or_explain(records, catalogs, "en", reference=reference)
@@ -112,7 +145,7 @@ def evaluator_credential(reference: str, user: Evaluator, catalogs: CatalogsDep,
     return JSONResponse(body, headers=NO_STORE)
 
 
-@router.post("/api/v1/evaluator/cases/{reference}/credential/{action}")
+@router.post("/api/v1/evaluator/cases/{reference}/credential/{action}", response_model=StatusChangeOut)
 def evaluator_status(
     reference: str,
     action: Literal["revoke", "suspend", "unsuspend"],
@@ -232,7 +265,7 @@ async def token_from_request(request: Request, records: RecordsService) -> str:
             raise HTTPException(status.HTTP_411_LENGTH_REQUIRED, detail="Content-Length is required for uploads")
         if int(declared) > s.max_pdf_bytes + 64 * 1024:
             raise too_large(["body", "file"], s.max_pdf_bytes)
-        async with request.form(max_files=1, max_fields=2) as form:
+        async with multipart_form(request, max_files=1, max_fields=2) as form:
             upload = form.get("file")
             if upload is None or isinstance(upload, str):
                 raise field_error(["body", "file"], "send the PDF or JSON in the multipart field 'file'", "missing")
@@ -246,7 +279,7 @@ async def token_from_request(request: Request, records: RecordsService) -> str:
     )
 
 
-@router.post("/api/v1/verify")
+@router.post("/api/v1/verify", response_model=VerifyOut, response_model_exclude_unset=True)
 async def verify(request: Request, records: RecordsDep, verifier: VerifierDep, catalogs: CatalogsDep) -> JSONResponse:
     await run_in_threadpool(rate_limit, records, catalogs, request)
     token = await token_from_request(request, records)

@@ -1,4 +1,4 @@
-"""Verifying a `vc+jwt` credential: checks in a fixed order, one result.
+"""Verifying a `vc+jwt` credential or a `vc+sd-jwt` presentation: checks in a fixed order, one result.
 
 Order (issue 13): parseable → algorithm on the allow-list → `kid` resolves to a published key of the
 issuer's DID → `iss` equals `issuer.id` (and the kid's DID) → signature → validity dates → status
@@ -10,6 +10,15 @@ lists, each fetched and itself verified. The first failure decides the result:
     status                                    → revoked | suspended | status_unknown (a list that
                                                 cannot be fetched, is unsigned, expired or for
                                                 another purpose is never taken as "not revoked")
+
+Two encodings are read: VC-JOSE-COSE (VC 2.0: the payload is the credential) and the VC 1.1 JWT
+encoding many Open Badges 3.0 issuers still use (the credential sits in the `vc` claim; `iss`, `jti`,
+`sub`, `nbf`, `exp` are the JWT's). In both, `iss` must equal `issuer.id`.
+
+An SD-JWT presentation (`vc+sd-jwt`, RFC 9901; see sdjwt.py) gets one more check after the signature,
+`disclosures`: every disclosure hashes to a digest of the signed credential, none is repeated, no digest
+appears twice. A failure there is `tampered`, with no claims; otherwise the credential returned is
+the signed one with the disclosed claims put back, and the hidden ones absent.
 
 Keys come from a resolver, so the same checks serve Kakehashi's own credentials (its key ring, no
 network) and credentials an applicant brings (did:key offline, did:web through fetch.py).
@@ -24,9 +33,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from api.records import jose, status_list
+from api.records import jose, sdjwt, status_list
 
 CHECKS = ("parseable", "algorithm", "key", "issuer", "signature", "validity", "status")
+SD_CHECKS = ("parseable", "algorithm", "key", "issuer", "signature", "disclosures", "validity", "status")
 LEEWAY_SECONDS = 60
 TYPS = frozenset({"vc+jwt", "vc+ld+jwt", "JWT", "jwt"})
 
@@ -59,6 +69,14 @@ def _issuer_id(value: Any) -> str | None:
     if isinstance(value, dict) and isinstance(value.get("id"), str):
         return str(value["id"])
     return None
+
+
+def credential_of(payload: dict[str, Any]) -> dict[str, Any]:
+    """The credential a JWT payload carries: the payload itself (VC 2.0), or its `vc` claim (VC 1.1)."""
+    inner = payload.get("vc")
+    if "type" not in payload and isinstance(inner, dict):
+        return inner
+    return payload
 
 
 def _when(value: Any) -> float | None:
@@ -114,6 +132,8 @@ class Verifier:
 
     def verify(self, token: str) -> Outcome:
         out = Outcome("valid")
+        disclosures: list[str] | None = None
+        order: tuple[str, ...] = CHECKS
 
         def done(name: str, ok: bool, result: str | None = None, detail: str | None = None) -> bool:
             entry: dict[str, Any] = {"check": name, "status": "passed" if ok else "failed"}
@@ -122,16 +142,26 @@ class Verifier:
             out.checks.append(entry)
             if not ok and result is not None:
                 out.result = result
-                for rest in CHECKS[CHECKS.index(name) + 1 :]:
+                for rest in order[order.index(name) + 1 :]:
                     out.checks.append({"check": rest, "status": "skipped"})
             return ok
 
+        if sdjwt.is_sd_jwt(token):
+            order = SD_CHECKS
+            try:
+                token, disclosures = sdjwt.split(token)
+            except sdjwt.BadDisclosure as error:
+                done("parseable", False, "tampered", str(error))
+                return out
         try:
             header, payload = jose.parse(token)
         except jose.Unparseable as error:
             done("parseable", False, "tampered", str(error))
             return out
-        if "typ" in header and header["typ"] not in TYPS:
+        if disclosures is not None and header.get("typ") != sdjwt.TYP:
+            done("parseable", False, "tampered", "typ is not vc+sd-jwt")
+            return out
+        if disclosures is None and (("typ" in header and header["typ"] not in TYPS) or "_sd_alg" in payload):
             done("parseable", False, "tampered", "typ is not vc+jwt")
             return out
         done("parseable", True)
@@ -141,7 +171,8 @@ class Verifier:
             done("algorithm", False, "tampered", f"algorithm {alg!r} is not accepted")
             return out
         done("algorithm", True)
-        issuer = _issuer_id(payload.get("issuer"))
+        credential = credential_of(payload)
+        issuer = _issuer_id(credential.get("issuer"))
         kid = header.get("kid")
         if not isinstance(kid, str) or not kid or issuer is None:
             done("key", False, "unknown_issuer", "no kid, or no issuer")
@@ -158,10 +189,12 @@ class Verifier:
             done("key", False, "tampered", "the algorithm does not fit the issuer's key type")
             return out
         done("key", True)
-        if payload.get("iss") != issuer or ("jti" in payload and "id" in payload and payload["jti"] != payload["id"]):
+        if payload.get("iss") != issuer or (
+            "jti" in payload and "id" in credential and payload["jti"] != credential["id"]
+        ):
             done("issuer", False, "tampered", "iss or jti does not match the credential")
             return out
-        types = payload.get("type")
+        types = credential.get("type")
         if not isinstance(types, list) or "VerifiableCredential" not in types:
             done("issuer", False, "tampered", "not a VerifiableCredential")
             return out
@@ -172,10 +205,19 @@ class Verifier:
             done("signature", False, "tampered", "the signature does not match")
             return out
         done("signature", True)
+        if disclosures is not None:
+            try:
+                payload = sdjwt.disclose(payload, disclosures)
+            except sdjwt.BadDisclosure as error:
+                done("disclosures", False, "tampered", str(error))
+                return out
+            done("disclosures", True)
         out.credential = payload
         now = self.clock()
-        starts = [t for t in (_when(payload.get("nbf")), _when(payload.get("validFrom"))) if t is not None]
-        ends = [t for t in (_when(payload.get("exp")), _when(payload.get("validUntil"))) if t is not None]
+        begin = ("validFrom", "issuanceDate")
+        finish = ("validUntil", "expirationDate")
+        starts = [t for t in [_when(payload.get("nbf"))] + [_when(credential.get(k)) for k in begin] if t is not None]
+        ends = [t for t in [_when(payload.get("exp"))] + [_when(credential.get(k)) for k in finish] if t is not None]
         if any(t > now + LEEWAY_SECONDS for t in starts):
             done("validity", False, "not_yet_valid")
             return out
@@ -183,7 +225,7 @@ class Verifier:
             done("validity", False, "expired")
             return out
         done("validity", True)
-        result, detail = self.status(payload, issuer, now)
+        result, detail = self.status(credential, issuer, now)
         done("status", result == "valid", result if result != "valid" else None, detail)
         return out
 

@@ -42,7 +42,12 @@
     ws.onmessage = function (e) { onEvent(JSON.parse(e.data)); };
     // A heartbeat keeps this advisor counted as online.
     var beat = setInterval(function () { if (ws.readyState === 1) ws.send("ping"); }, 60000);
-    ws.onclose = function () { clearInterval(beat); setTimeout(function () { socket(onEvent); }, 3000); };
+    // 4401: the session has ended (logout elsewhere, deactivation, timeout): back to the login page.
+    ws.onclose = function (e) {
+      clearInterval(beat);
+      if (e.code === 4401) { location.href = "/console/login?lang=" + LANG; return; }
+      setTimeout(function () { socket(onEvent); }, 3000);
+    };
   }
 
   var logout = document.getElementById("kc-logout");
@@ -68,7 +73,11 @@
     var render = function () {
       api("GET", "/api/v1/advisor/queue").then(function (res) {
         if (res.status === 401) { location.href = "/console/login"; return; }
-        document.getElementById("kc-online").textContent = t("queue.online", { count: res.data.online });
+        // The same test the user's handoff uses (office hours and online), so the console never says
+        // "available" while users are told nobody is.
+        var online = document.getElementById("kc-online");
+        online.textContent = t("queue.available", { count: res.data.available });
+        if (res.data.online && !res.data.available) online.textContent += " " + t("queue.closed_hours");
         [["kc-waiting", res.data.waiting], ["kc-mine", res.data.mine]].forEach(function (pair) {
           var list = document.getElementById(pair[0]);
           list.textContent = "";
@@ -97,7 +106,11 @@
         document.getElementById("kc-alerts-box").hidden = !res.data.alerts.length;
         res.data.alerts.forEach(function (a) {
           var li = el("li", "kc-item");
-          li.appendChild(el("span", "", a.channel + " · " + new Date(a.created_at).toLocaleString(LANG) + " · " + (a.error || "")));
+          // What it means for the advisor and what to do; the technical error only as a detail.
+          var channel = a.channel === "line" ? "LINE" : a.channel === "telegram" ? "Telegram" : a.channel;
+          li.appendChild(el("strong", "kc-alert-title", t("alerts.failed", { channel: channel })));
+          li.appendChild(el("p", "kc-alert-help", t("alerts.what_to_do")));
+          if (a.error) li.appendChild(el("p", "kc-alert-detail", t("alerts.detail", { time: new Date(a.created_at).toLocaleString(LANG), error: a.error })));
           if (a.conversation_id) {
             var open = el("a", "", t("alerts.open"));
             open.href = "/console/conversations/" + encodeURIComponent(a.conversation_id) + "?lang=" + LANG;
@@ -140,13 +153,45 @@
       li.setAttribute("data-id", m.id);
       li.appendChild(el("span", "kc-who", t("role." + m.role)));
       li.appendChild(el("span", "kc-text", m.text));
+      // The options the user was offered ("Did you mean one of these?" means nothing without them).
+      if (m.buttons && m.buttons.length) {
+        var options = el("ul", "kc-options");
+        options.setAttribute("aria-label", t("conversation.options"));
+        m.buttons.forEach(function (b) { options.appendChild(el("li", "", b.title)); });
+        li.appendChild(options);
+      }
       log.appendChild(li); log.scrollTop = log.scrollHeight;
+    };
+    // Everything stored that is not shown yet ("joined", "handed back" and other system messages
+    // are stored without an advisor event): read after every state change and own action.
+    var refresh = function () {
+      api("GET", "/api/v1/advisor/conversations/" + encodeURIComponent(id) + "/transcript").then(function (res) {
+        if (res.status !== 200) return;
+        (res.data.messages || []).forEach(add);
+        var c = res.data.conversation || {};
+        if (c.state) setState(c.state, c.advisor_id);
+      });
+    };
+    // Buttons follow the state: claim while waiting; hand back, close, transfer while it is mine.
+    var me = Number(box.getAttribute("data-me"));
+    var admin = box.getAttribute("data-admin") === "true";
+    var setState = function (state, owner) {
+      box.setAttribute("data-state", state);
+      box.setAttribute("data-owner", owner == null ? "" : String(owner));
+      document.getElementById("kc-state").textContent = t("conversation.state", { state: t("state." + state) });
+      var mine = state === "advisor" && (Number(owner) === me || admin);
+      var colleagues = document.getElementById("kc-transfer-to").options.length > 0;
+      Array.prototype.forEach.call(document.querySelectorAll("[data-action]"), function (b) {
+        var action = b.getAttribute("data-action");
+        b.disabled = action === "claim" ? state !== "waiting" : action === "transfer" ? !(mine && colleagues) : !mine;
+      });
+      document.getElementById("kc-transfer-to").disabled = !(mine && colleagues);
     };
     var act = function (action, data) {
       return api("POST", "/api/v1/advisor/conversations/" + encodeURIComponent(id) + "/" + action, data).then(function (res) {
         if (res.status !== 200) { showError(res.status); return null; }
         document.getElementById("kc-error").hidden = true;
-        if (res.data.state) document.getElementById("kc-state").textContent = t("conversation.state", { state: t("state." + res.data.state) });
+        refresh();
         return res.data;
       });
     };
@@ -179,7 +224,8 @@
     socket(function (event) {
       if ((event.type === "user_message" || event.type === "advisor_message") && event.conversation_id === id) add(event.message);
       if (event.type === "state" && event.conversation_id === id) {
-        document.getElementById("kc-state").textContent = t("conversation.state", { state: t("state." + event.state) });
+        setState(event.state, event.advisor_id);
+        refresh();
       }
     });
   }

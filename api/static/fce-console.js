@@ -76,6 +76,8 @@
       if (kind === "close") send("POST", "/transitions", { to: "closed", close_reason: value(form, "close_reason"), reason: value(form, "reason") }, form);
       if (kind === "note") send("POST", "/notes", { text: value(form, "text") }, form);
       // Verifiable records: the pressed button (submitter) says revoke, suspend or unsuspend.
+      // A credential the applicant brought: the evaluator confirms what it pre-filled.
+      if (kind === "brought") send("POST", "/verifiable-credentials/" + form.getAttribute("data-inbound") + "/confirm", {}, form);
       if (kind === "credential" && e.submitter) send("POST", "/credential/" + e.submitter.value, { reason: value(form, "reason") }, form);
       if (kind === "evaluation") {
         var differences = [];

@@ -59,6 +59,23 @@
     return text === "" ? null : Number(text);
   }
 
+  // A digital credential file (Open Badges 3.0 / VC: a JWT, or JSON carrying one) is sent as its text;
+  // the server verifies it and pre-fills one more credential. 64 KB is the server's limit too.
+  const vcInput = form.querySelector("[name=verifiable_credential]");
+  let vcText = null;
+  let vcTooLarge = false;
+  let vcReady = Promise.resolve();
+  if (vcInput) vcInput.addEventListener("change", () => {
+    const file = vcInput.files && vcInput.files[0];
+    vcText = null;
+    vcTooLarge = Boolean(file && file.size > 64 * 1024);
+    // Submitting waits for this, so a file chosen just before "submit" is never left out.
+    vcReady = file && !vcTooLarge ? file.text().then((text) => { vcText = text.trim() || null; }) : Promise.resolve();
+  });
+  function blank(block) {
+    return ["credential_name", "institution", "field_of_study", "start_year", "language_of_instruction"].every((name) => value(block, name) === "");
+  }
+
   function body() {
     const checked = (name) => (form.querySelector(`[name=${name}]:checked`) || {}).value || null;
     return {
@@ -70,7 +87,9 @@
       purpose: checked("purpose"),
       documents: checked("documents"),
       consent: form.querySelector("[name=consent]").checked,
-      credentials: Array.from(credentialsBox.querySelectorAll(".credential"), (block) => ({
+      verifiable_credentials: vcText ? [vcText] : [],
+      // With a digital credential attached, an untouched credential block is left out: the credential fills it in.
+      credentials: Array.from(credentialsBox.querySelectorAll(".credential")).filter((block) => !(vcText && blank(block))).map((block) => ({
         country: value(block, "country"),
         credential_id: value(block, "credential_id") || null,
         credential_name: value(block, "credential_name") || null,
@@ -89,7 +108,8 @@
     document.getElementById("form-error").hidden = true;
   }
 
-  function messageFor(field, type) {
+  function messageFor(field, type, msg) {
+    if (field === "verifiable_credentials" || typeof field === "number") return type === "too_large" ? t("bring.form.too_large") : (msg || t("fce.error.invalid"));
     if (type === "missing") return t("fce.error.required");
     if (type === "string_too_long" || type === "too_long") return t("fce.error.too_long");
     if (field === "email") return t("fce.error.email");
@@ -100,13 +120,15 @@
     return t("fce.error.invalid");
   }
 
-  function showError(loc, type) {
+  function showError(loc, type, msg) {
     // loc is FastAPI's: ["body", field] or ["body", "credentials", index, field].
     let root = form;
     let field = loc[loc.length - 1];
+    // An attached digital credential: the server's message is already in the applicant's language.
+    if (loc[1] === "verifiable_credentials") field = "verifiable_credentials";
     if (loc[1] === "credentials" && loc.length > 3) root = credentialsBox.querySelectorAll(".credential")[loc[2]] || form;
     const slot = form.querySelector(`[data-error-for=${field}]`);
-    const text = messageFor(field, type);
+    const text = messageFor(field, type, loc[1] === "verifiable_credentials" && type !== "value_error" ? msg : null);
     if (slot) { slot.textContent = text; slot.hidden = false; return; }
     const input = root.querySelector(`[name=${field}]`);
     if (!input) { const general = document.getElementById("form-error"); general.textContent = text; general.hidden = false; return; }
@@ -122,6 +144,7 @@
     for (const name of ["name", "email", "residence_country", "purpose", "documents"]) if (!data[name]) problems.push([["body", name], "missing"]);
     if (data.email && !/^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$/.test(data.email)) problems.push([["body", "email"], "value_error"]);
     if (!data.consent) problems.push([["body", "consent"], "value_error"]);
+    if (vcTooLarge) problems.push([["body", "verifiable_credentials"], "too_large"]);
     data.credentials.forEach((c, i) => {
       for (const name of ["country", "institution", "field_of_study", "start_year", "language_of_instruction"]) if (c[name] === "" || c[name] === null) problems.push([["body", "credentials", i, name], "missing"]);
       if (!c.credential_id && !c.credential_name) problems.push([["body", "credentials", i, "credential_name"], "value_error"]);
@@ -133,6 +156,7 @@
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors();
+    await vcReady;
     const data = body();
     const problems = checkLocally(data);
     if (problems.length) { problems.forEach(([loc, type]) => showError(loc, type)); return; }
@@ -156,7 +180,7 @@
         window.scrollTo(0, 0);
         return;
       }
-      if (response.status === 422 && Array.isArray(result.detail)) { result.detail.forEach((d) => showError(d.loc || [], d.type)); return; }
+      if (response.status === 422 && Array.isArray(result.detail)) { result.detail.forEach((d) => showError(d.loc || [], d.type, d.msg)); return; }
       const general = document.getElementById("form-error");
       general.textContent = typeof result.detail === "string" ? result.detail : t("fce.error.generic");
       general.hidden = false;

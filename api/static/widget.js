@@ -28,7 +28,12 @@
     var tag = (navigator.language || "en").toLowerCase().split("-")[0];
     return LANGS.indexOf(tag) >= 0 ? tag : "en";
   }
-  function lang() { return state.language || state.chosen || browserLanguage(); }
+  // The page's own language (<html lang>), when it is one of ours: the widget greets in it.
+  function pageLanguage() {
+    var tag = (document.documentElement.getAttribute("lang") || "").toLowerCase().split("-")[0];
+    return LANGS.indexOf(tag) >= 0 ? tag : null;
+  }
+  function lang() { return state.language || state.chosen || pageLanguage() || browserLanguage(); }
   function t(key) {
     var table = strings[lang()] || strings.en || {};
     return table["widget." + key] || (strings.en || {})["widget." + key] || "";
@@ -45,7 +50,7 @@
     document.head.appendChild(link);
     ui.launcher = el("button", { type: "button", class: "kk-launcher", "aria-expanded": "false", "aria-controls": "kk-panel" });
     ui.panel = el("section", { id: "kk-panel", class: "kk-panel", role: "dialog", "aria-modal": "false", hidden: "" });
-    var header = el("header", { class: "kk-header" });
+    var header = el("div", { class: "kk-header" });
     ui.title = el("h2", { class: "kk-title", id: "kk-title" });
     ui.subtitle = el("p", { class: "kk-subtitle" });
     ui.langLabel = el("label", { for: "kk-lang", class: "kk-visually-hidden" });
@@ -55,7 +60,11 @@
     var titles = el("div", { class: "kk-titles" });
     titles.appendChild(ui.title); titles.appendChild(ui.subtitle);
     header.appendChild(titles); header.appendChild(ui.langLabel); header.appendChild(ui.lang); header.appendChild(ui.close);
-    ui.log = el("ol", { class: "kk-log", role: "log", "aria-live": "polite", "aria-relevant": "additions" });
+    // The log is a focusable scroll box (keyboard users can scroll it) holding a real list: an <ol>
+    // with role="log" would stop being a list, and its items would be list items of nothing.
+    ui.log = el("div", { class: "kk-log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0" });
+    ui.list = el("ol", { class: "kk-list" });
+    ui.log.appendChild(ui.list);
     ui.typing = el("p", { class: "kk-typing", "aria-live": "polite", hidden: "" });
     ui.status = el("p", { class: "kk-status", role: "status", hidden: "" });
     ui.error = el("p", { class: "kk-error", role: "alert", hidden: "" });
@@ -90,6 +99,7 @@
     ui.langLabel.textContent = t("language");
     ui.close.setAttribute("aria-label", t("close"));
     ui.log.setAttribute("aria-label", t("log_label"));
+    if (ui.greeting) ui.greeting.querySelector(".kk-text").textContent = t("greeting");
     ui.input.setAttribute("placeholder", t("placeholder"));
     ui.inputLabel.textContent = t("input_label");
     ui.send.textContent = t("send");
@@ -132,20 +142,27 @@
       });
   }
 
+  // One conversation per visitor: a message typed while the panel is still opening waits for the same
+  // creation instead of starting a second conversation (which would split the history in two).
+  var creating = null;
   function ensureConversation() {
     if (state.id && state.token) return Promise.resolve();
-    var body = state.chosen ? { locale: state.chosen } : { browser_locale: navigator.language || "" };
-    return request("POST", "/api/v1/widget/conversations", body).then(function (res) {
+    if (creating) return creating;
+    var body = state.chosen ? { locale: state.chosen } : { browser_locale: pageLanguage() || navigator.language || "" };
+    creating = request("POST", "/api/v1/widget/conversations", body).then(function (res) {
+      creating = null;
       if (res.status !== 201) throw new Error("create " + res.status);
       state.id = res.data.conversation_id; state.token = res.data.token; state.language = res.data.language;
       saveState(); relabel();
-    });
+    }, function (error) { creating = null; throw error; });
+    return creating;
   }
 
   function loadHistory() {
     return request("GET", "/api/v1/widget/conversations/" + state.id + "/messages").then(function (res) {
       if (res.status === 401 || res.status === 404) { state.id = null; state.token = null; saveState(); return ensureConversation().then(loadHistory); }
-      (res.data.messages || []).forEach(addMessage);
+      showNew(res.data.messages || []);
+      if (!ui.list.children.length) greet();
       setQueue(res.data.state, res.data.position);
       connect();
     }).catch(showError);
@@ -158,7 +175,7 @@
     socket.onopen = function () { socket.send(JSON.stringify({ type: "auth", token: state.token })); };
     socket.onmessage = function (event) {
       var data = JSON.parse(event.data);
-      if (data.type === "message" && data.message) addMessage(data.message);
+      if (data.type === "message" && data.message) showNew([data.message]);
       else if (data.type === "ready") setQueue(data.state, data.position);
       else if (data.type === "state") setQueue(data.state);
       else if (data.type === "queue") setQueue("waiting", data.position);
@@ -166,8 +183,46 @@
     socket.onclose = function () { socket = null; setTimeout(function () { if (!ui.panel.hidden) connect(); }, 3000); };
   }
 
+  // An empty conversation opens with a greeting in the page's language saying what the widget can
+  // do. It is the widget's own text (not stored): the first real message follows it.
+  function greet() {
+    if (ui.greeting || ui.list.children.length) return;
+    ui.greeting = addMessage({ role: "bot", text: t("greeting") });
+    ui.greeting.classList.add("kk-greeting");
+  }
+
+  // Messages not shown yet, in order; then the panel scrolls to the start of the first new reply
+  // (not to the bottom, where the sources and buttons are), and only the newest buttons stay live.
+  function showNew(messages) {
+    var firstReply = null, last = null;
+    messages.forEach(function (m) {
+      var item = addMessage(m);
+      if (!item) return;
+      last = item;
+      if (!firstReply && m.role !== "user") firstReply = item;
+    });
+    if (!last) return;
+    settleButtons();
+    if (firstReply) scrollToStart(firstReply); else ui.log.scrollTop = ui.log.scrollHeight;
+  }
+  function scrollToStart(item) {
+    ui.log.scrollTop += item.getBoundingClientRect().top - ui.log.getBoundingClientRect().top - 8;
+  }
+  // Buttons belong to the newest message only: older ones are disabled (and so leave the tab order),
+  // so a pressed suggestion cannot be pressed again into a conversation that has moved on.
+  function settleButtons() {
+    var items = ui.list.children;
+    var newest = items.length ? items[items.length - 1] : null;
+    Array.prototype.forEach.call(ui.list.querySelectorAll(".kk-buttons"), function (group) {
+      if (group.parentNode !== newest) retire(group);
+    });
+  }
+  function retire(group) {
+    Array.prototype.forEach.call(group.querySelectorAll("button"), function (b) { b.disabled = true; });
+  }
+
   function addMessage(m) {
-    if (m.id && seen[m.id]) return;
+    if (m.id && seen[m.id]) return null;
     if (m.id) seen[m.id] = true;
     var item = el("li", { class: "kk-msg kk-" + m.role });
     var who = el("span", { class: "kk-who" }, t(m.role === "user" ? "you" : m.role));
@@ -187,13 +242,20 @@
       var group = el("div", { class: "kk-buttons", role: "group" });
       m.buttons.forEach(function (b) {
         var button = el("button", { type: "button", class: "kk-button" }, b.title);
-        button.addEventListener("click", function () { send(b.title, b.payload); });
+        button.addEventListener("click", function () {
+          // Pressed once: the choice stays visible, the group is spent, and focus goes back to typing.
+          button.setAttribute("aria-pressed", "true");
+          button.classList.add("kk-chosen");
+          retire(group);
+          ui.input.focus();
+          send(b.title, b.payload);
+        });
         group.appendChild(button);
       });
       item.appendChild(group);
     }
-    ui.log.appendChild(item);
-    ui.log.scrollTop = ui.log.scrollHeight;
+    ui.list.appendChild(item);
+    return item;
   }
 
   // Plain text with its http(s) addresses as links; everything else stays a text node.
@@ -226,6 +288,8 @@
     if (!text) return;
     if (text.length > MAX_CHARS) { showError(t("error_too_long")); return; }
     ui.input.value = "";
+    // Typing moves the conversation on: earlier suggestions are spent too.
+    Array.prototype.forEach.call(ui.list.querySelectorAll(".kk-buttons"), retire);
     send(text, null);
   }
 
@@ -242,7 +306,7 @@
       if (res.data.language && res.data.language !== state.language) { state.language = res.data.language; saveState(); relabel(); }
       // The WebSocket delivers the same messages; render from the history to keep one order.
       return request("GET", "/api/v1/widget/conversations/" + state.id + "/messages").then(function (h) {
-        (h.data.messages || []).forEach(addMessage);
+        showNew(h.data.messages || []);
         setQueue(h.data.state, h.data.position);
       });
     }).catch(function () { ui.typing.hidden = true; showError(); });

@@ -442,3 +442,67 @@ def test_stop_during_the_self_check_forgets_its_answers(dispatcher: CollectingDi
         "pathway_age": None,
     }
     assert [m["response"] for m in dispatcher.messages] == ["utter_flow_stopped"]
+
+
+def test_a_person_asked_for_mid_form_takes_the_answers_to_the_handoff(dispatcher: CollectingDispatcher) -> None:
+    """#20 defect 2: "Back to the bot" dropped the form. The answers so far travel with the handoff
+    (the api resumes the form from them) and the bot keeps none of them meanwhile."""
+    from actions.actions import ActionRequestHuman
+
+    answers = {"points_category": "b", "points_education": "master", "pathway_mode": "points"}
+    tracker = make_tracker("talk to a human", intent="request_human", slots=answers, active_loop="points_form")
+    stop_events = run(ActionFlowStop(), tracker, dispatcher)
+    assert slot_events(stop_events) == {"requested_slot": None}  # the answers are not dropped yet
+    # The tracker as action_request_human sees it: the form was deactivated by action_flow_stop.
+    tracker.events = [
+        {"event": "active_loop", "name": "points_form"},
+        *tracker.events,
+        {"event": "action", "name": "action_flow_stop"},
+        {"event": "active_loop", "name": None},
+    ]
+    api = FakeApi({"replies": [{"text": "queued", "buttons": [{"title": "Back", "payload": "/cancel_handoff"}]}]})
+    events = run(ActionRequestHuman(api), tracker, dispatcher)
+    _path, body = api.calls[0]
+    assert body["form"] == "points_form" and body["slots"] == answers
+    assert slot_events(events) == dict.fromkeys(answers)
+
+
+def test_a_person_asked_for_outside_a_form_carries_no_form(dispatcher: CollectingDispatcher) -> None:
+    from actions.actions import ActionRequestHuman
+
+    tracker = make_tracker("talk to a human", intent="request_human", slots={"points_age": 30})
+    api = FakeApi({"replies": []})
+    assert run(ActionRequestHuman(api), tracker, dispatcher) == []
+    assert "form" not in api.calls[0][1]
+
+
+def test_on_activation_the_starting_message_fills_the_form(dispatcher: CollectingDispatcher) -> None:
+    """#20: "status of FCE-2026-000123 code ..." asked for the reference again."""
+    from actions.flow_forms import ValidateCaseStatusForm
+
+    api = FakeApi({"slots": {"case_reference": "FCE-2026-000123", "case_access_code": "given"}})
+    tracker = make_tracker("status of FCE-2026-000123 ABCD-EFGH-JKMN", intent="check_case_status")
+    tracker.events.append({"event": "active_loop", "name": "case_status_form"})
+    events = asyncio.run(ValidateCaseStatusForm(api).get_validation_events(dispatcher, tracker, DOMAIN))
+    path, body = api.calls[0]
+    assert path == "/internal/v1/flows/prefill" and body["form"] == "case_status_form"
+    assert slot_events(events) == {"case_reference": "FCE-2026-000123", "case_access_code": "given"}
+
+
+def test_a_payload_that_started_the_form_is_read_by_the_api(dispatcher: CollectingDispatcher) -> None:
+    from actions.flow_forms import ValidateCaseStatusForm
+
+    api = FakeApi({"slots": {}})
+    tracker = make_tracker("/check_case_status", intent="check_case_status")
+    tracker.events.append({"event": "active_loop", "name": "case_status_form"})
+    assert asyncio.run(ValidateCaseStatusForm(api).get_validation_events(dispatcher, tracker, DOMAIN)) == []
+    assert api.calls[0][1]["text"] == "/check_case_status"
+
+
+def test_no_prefill_once_the_form_runs(dispatcher: CollectingDispatcher) -> None:
+    from actions.flow_forms import ValidateCaseStatusForm
+
+    api = FakeApi({"slots": {"case_reference": "x"}})
+    tracker = make_tracker("FCE-2026-000123", active_loop="case_status_form")
+    assert asyncio.run(ValidateCaseStatusForm(api).get_validation_events(dispatcher, tracker, DOMAIN)) == []
+    assert api.calls == []

@@ -116,16 +116,19 @@ def test_a_second_handoff_request_says_you_are_already_connected(client: TestCli
     assert "already connected" in body["replies"][0]["text"]
 
 
-def test_two_unsure_answers_in_a_row_hand_off(client: TestClient, conversation: dict[str, str]) -> None:
+def test_two_unsure_answers_in_a_row_offer_a_person_without_handing_off(
+    client: TestClient, conversation: dict[str, str]
+) -> None:
+    # Issue #18, point 1: a person is offered (a button); the user stays with the bot until they ask.
     guidance = client.app.state.services.guidance  # type: ignore[attr-defined]
     cid = conversation["conversation_id"]
     guidance.record(cid, "q1", "en", None, None, confident=False)
-    assert guidance.maybe_hand_off(cid) == []
+    assert guidance.maybe_offer_person(cid, "en") == []
     guidance.record(cid, "q2", "en", None, None, confident=False)
-    replies = guidance.maybe_hand_off(cid)
-    assert replies and replies[0].buttons[0]["payload"] == "/cancel_handoff"
+    replies = guidance.maybe_offer_person(cid, "en")
+    assert [b["payload"] for b in replies[0].buttons] == ["/request_human"]
     queue_state = client.app.state.services.conversations.get(cid).state  # type: ignore[attr-defined]
-    assert queue_state == "waiting"
+    assert queue_state == "bot"
 
 
 def test_confident_answer_between_resets_the_count(client: TestClient, conversation: dict[str, str]) -> None:
@@ -134,7 +137,7 @@ def test_confident_answer_between_resets_the_count(client: TestClient, conversat
     guidance.record(cid, "q1", "en", None, None, confident=False)
     guidance.record(cid, "q2", "en", "visa.coe", 0.9, confident=True)
     guidance.record(cid, "q3", "en", None, None, confident=False)
-    assert guidance.maybe_hand_off(cid) == []
+    assert guidance.maybe_offer_person(cid, "en") == []
 
 
 def test_internal_handoff_needs_the_service_token(client: TestClient, conversation: dict[str, str]) -> None:
@@ -305,16 +308,19 @@ def test_no_bad_expired_or_forged_token_is_401(
     client: TestClient, advisor: dict[str, Any], path: str, method: str
 ) -> None:
     signer: TokenSigner = client.app.state.services.signer  # type: ignore[attr-defined]
-    expired = signer.issue(advisor["id"], "csrf", now=time.time() - signer.ttl_seconds - 5)
-    forged = TokenSigner("not-the-secret", 3600).issue(advisor["id"], "csrf")
-    _body, _, sig = signer.issue(advisor["id"], "csrf").partition(".")
-    tampered = signer.issue(advisor["id"] + 1, "csrf").split(".")[0] + "." + sig
+    expired = signer.issue(advisor["id"], "sid", now=time.time() - signer.ttl_seconds - 5)
+    forged = TokenSigner("not-the-secret", 3600).issue(advisor["id"], "sid")
+    _body, _, sig = signer.issue(advisor["id"], "sid").partition(".")
+    tampered = signer.issue(advisor["id"] + 1, "sid").split(".")[0] + "." + sig
+    # Signed here and unexpired, but naming no session the server opened.
+    unknown = signer.issue(advisor["id"], "never-opened")
     for headers in (
         {},
         {"Authorization": "Bearer nonsense"},
         {"Authorization": f"Bearer {expired}"},
         {"Authorization": f"Bearer {forged}"},
         {"Authorization": f"Bearer {tampered}"},
+        {"Authorization": f"Bearer {unknown}"},
     ):
         assert getattr(client, method)(path, headers=headers).status_code == 401, headers
 
@@ -442,5 +448,5 @@ def test_unsure_answers_with_other_turns_between_are_not_in_a_row(
     say(client, conversation, "Nguyen Van An")
     say(client, conversation, "2016")
     guidance.record(cid, "q2", "en", None, None, confident=False)
-    assert guidance.maybe_hand_off(cid) == []
+    assert guidance.maybe_offer_person(cid, "en") == []
     assert client.app.state.services.conversations.get(cid).state == "bot"  # type: ignore[attr-defined]

@@ -34,6 +34,9 @@ class FakeRasa:
         self.slots: list[tuple[str, str, Any]] = []
         self.replies: list[dict[str, Any]] = [{"text": "hello from the fake bot"}]
         self.down = False
+        self.events: list[tuple[str, list[dict[str, Any]]]] = []
+        self.executed: list[tuple[str, str]] = []
+        self.executed_replies: list[dict[str, Any]] = [{"text": "the pending question"}]
 
     def send(self, sender: str, message: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         if self.down:
@@ -46,8 +49,22 @@ class FakeRasa:
             raise RasaUnavailable("connection refused")
         self.slots.append((sender, name, value))
 
+    def append_events(self, sender: str, events: list[dict[str, Any]]) -> None:
+        if self.down:
+            raise RasaUnavailable("connection refused")
+        self.events.append((sender, list(events)))
+
+    def execute(self, sender: str, action: str) -> list[dict[str, Any]]:
+        if self.down:
+            raise RasaUnavailable("connection refused")
+        self.executed.append((sender, action))
+        return list(self.executed_replies)
+
     def ping(self) -> bool:
         return not self.down
+
+    def replicas(self) -> dict[str, str]:
+        return {"http://fake-rasa": "unavailable" if self.down else "ok"}
 
     def close(self) -> None:
         pass
@@ -77,12 +94,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def settings(database_url: str) -> Settings:
     return Settings(
         database_url=database_url,
-        internal_token="test-internal-token",
+        # One token per caller (api/deps.py): the action server's, Rasa's NLG calls', Rasa's admin API's.
+        actions_token="test-internal-token",
+        nlg_token="test-nlg-token",
+        rasa_admin_token="test-rasa-admin-token",
         rasa_url="http://127.0.0.1:9",
         action_server_url="http://127.0.0.1:9",
         health_components=("database", "rasa"),
         # Tests that need the knowledge base inject a retriever (tests/api/test_guidance.py).
         knowledge_enabled=False,
+        purge_interval_seconds=0,  # the scheduled purge is driven by hand in tests/privacy
         locales_dir=REPO_ROOT / "locales",
         domain_file=REPO_ROOT / "bot" / "domain",
     )

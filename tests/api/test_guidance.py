@@ -8,9 +8,20 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.auth.users import create_user
 from api.knowledge.search import KnowledgeBase
 
 TOKEN = {"Authorization": "Bearer test-internal-token"}
+
+
+def staff_headers(client: TestClient, role: str = "editor") -> dict[str, str]:
+    """A logged-in staff member's bearer header: the stats are behind the staff login."""
+    email = f"{role}@example.org"
+    with client.app.state.services.db.session() as session:  # type: ignore[attr-defined]
+        create_user(session, email=email, password="correct horse battery", role=role)
+    login = client.post("/api/v1/auth/login", json={"email": email, "password": "correct horse battery"})
+    client.cookies.clear()
+    return {"Authorization": f"Bearer {login.json()['access_token']}"}
 
 
 @dataclass
@@ -124,7 +135,7 @@ def test_unsure_offers_topics_and_a_person(
         '/ask_topic{"topic_id": "visa.extension"}',
         "/request_human",
     ]
-    stats = client.get("/api/v1/knowledge/stats", headers=TOKEN).json()
+    stats = client.get("/api/v1/knowledge/stats", headers=staff_headers(client)).json()
     assert stats["by_language"]["en"]["unanswered"] == 1
     assert stats["flagged"][0]["reason"] == "unanswered"
 
@@ -151,10 +162,11 @@ def test_feedback_recorded_only_for_own_answers(
     answer_id = int(feedback.split('"answer_id": ')[1].split(",")[0])
     other = client.post("/api/v1/widget/conversations").json()["conversation_id"]
     ask(client, other, "feedback", answer_id=answer_id, value="down")
-    assert client.get("/api/v1/knowledge/stats", headers=TOKEN).json()["by_language"]["en"]["down"] == 0
+    editor = staff_headers(client)
+    assert client.get("/api/v1/knowledge/stats", headers=editor).json()["by_language"]["en"]["down"] == 0
     thanks = ask(client, conversation["conversation_id"], "feedback", answer_id=answer_id, value="down").json()
     assert thanks["replies"][0]["text"].startswith("Thank you. I'm sorry")
-    stats = client.get("/api/v1/knowledge/stats", headers=TOKEN).json()
+    stats = client.get("/api/v1/knowledge/stats", headers=editor).json()
     assert stats["by_language"]["en"]["down"] == 1 and stats["flagged"][0]["reason"] == "down_voted"
 
 
@@ -175,6 +187,8 @@ def test_internal_endpoints_need_the_token(
         client.post("/internal/v1/guidance/answer", json=body, headers={"Authorization": "Bearer x"}).status_code == 401
     )
     assert client.get("/api/v1/knowledge/stats").status_code == 401
+    # The stats moved behind the staff login: the action server's token no longer reads them.
+    assert client.get("/api/v1/knowledge/stats", headers=TOKEN).status_code == 401
 
 
 def test_search_endpoint_contract(client: TestClient, retriever: FakeRetriever) -> None:
@@ -216,3 +230,13 @@ def test_article_page_escapes_html(client: TestClient, retriever: FakeRetriever)
     assert "最終確認日：2026年11月24日" in page.text
     assert client.get("/kb/ja/nope").status_code == 404
     assert client.get("/kb/xx/visa.coe").status_code == 404
+
+
+def test_search_is_rate_limited_per_client(client: TestClient, retriever: FakeRetriever) -> None:
+    # The defaults (KNOWLEDGE_SEARCH_BURST=20, 60 a minute): on main every search was served.
+    for _ in range(20):
+        assert client.get("/api/v1/knowledge/search", params={"q": "coe"}).status_code == 200
+    limited = client.get("/api/v1/knowledge/search", params={"q": "coe"})
+    assert limited.status_code == 429
+    assert 1 <= int(limited.headers["Retry-After"]) <= 2
+    assert len(retriever.queries) == 20  # a refused search costs no embedding

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from api.conversations.service import MASKED_CODE, mask_access_codes, typed_button, without_markup
+from api.conversations.secrets import MASKED_CODE
+from api.conversations.service import typed_button, without_markup
 from api.core.config import REPO_ROOT
 from api.core.i18n import Catalogs
 from tests.api.conftest import FakeRasa
@@ -63,13 +64,9 @@ def test_an_access_code_is_masked_in_the_history(
     fake_rasa.replies = [{"text": question, "buttons": [{"title": "Cancel", "payload": "/stop"}]}]
     post(client, conversation, {"text": "my case please"})
     post(client, conversation, {"text": "abcd-efgh-jkmn"})
-    assert fake_rasa.sent[-1]["message"] == "abcd-efgh-jkmn"  # the check itself still gets it
+    # Issue #15 item 5: Rasa (and its tracker) gets the mask too; the check takes the parked code
+    # (tests/chat_flows/test_access_codes.py).
+    assert fake_rasa.sent[-1]["message"] == MASKED_CODE
     texts = [m["text"] for m in history(client, conversation)]
     assert "abcd-efgh-jkmn" not in str(texts) and MASKED_CODE in texts[-2]
     assert "masked" in question
-
-
-def test_codes_are_masked_only_where_a_code_is_expected() -> None:
-    assert mask_access_codes("FCE-2026-000123 ABCD EFGH JKMN", asked_for_code=False) == f"FCE-2026-000123 {MASKED_CODE}"
-    assert mask_access_codes("Kathmandu University", asked_for_code=False) == "Kathmandu University"
-    assert mask_access_codes("ABCDEFGHJKMN", asked_for_code=True) == MASKED_CODE

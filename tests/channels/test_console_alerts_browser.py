@@ -23,7 +23,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, int]]:
         database_url=f"sqlite:///{tmp_path / 'app.db'}",
         knowledge_enabled=False,
         health_components=("database",),
-        internal_token="browser-internal",
+        actions_token="browser-internal",
         channel_workers=False,
     )
     channels = ChannelSettings(
@@ -62,7 +62,7 @@ def test_a_failed_send_is_shown_and_can_be_dismissed(server: tuple[str, int]) ->
         page.wait_for_url(base + "/console?lang=en")
         alerts = page.locator("[data-testid=alerts] li")
         alerts.first.wait_for()
-        assert "telegram" in alerts.first.inner_text() and "NetworkError" in alerts.first.inner_text()
+        assert "Telegram" in alerts.first.inner_text() and "NetworkError" in alerts.first.inner_text()
         assert page.locator("#kc-alerts-box h2").inner_text() == "Messages that could not be delivered"
         alerts.first.locator("button", has_text="Dismiss").click()
         page.locator("#kc-alerts-box").wait_for(state="hidden")

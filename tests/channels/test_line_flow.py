@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -243,6 +244,21 @@ def test_a_4xx_refusal_fails_at_once_and_can_be_dismissed(
     done = app_client.post(f"/api/v1/advisor/alerts/{row.id}/acknowledge", headers=advisor["headers"])
     assert done.status_code == 200
     assert app_client.get("/api/v1/advisor/alerts", headers=advisor["headers"]).json()["alerts"] == []
+
+
+@pytest.mark.parametrize("alert_id", ["0", "-1", str(2**31), str(2**63), "abc"])
+@pytest.mark.parametrize("action", ["acknowledge", "retry"])
+def test_an_alert_id_no_row_can_have_is_a_422_naming_it(
+    app_client: TestClient, advisor: dict[str, Any], action: str, alert_id: str
+) -> None:
+    answer = app_client.post(f"/api/v1/advisor/alerts/{alert_id}/{action}", headers=advisor["headers"])
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["path", "alert_id"]
+
+
+def test_an_alert_that_does_not_exist_is_a_404(app_client: TestClient, advisor: dict[str, Any]) -> None:
+    answer = app_client.post(f"/api/v1/advisor/alerts/{2**31 - 1}/acknowledge", headers=advisor["headers"])
+    assert answer.status_code == 404
 
 
 def test_an_accepted_event_survives_a_restart(

@@ -53,12 +53,16 @@ class FakeGuidance:
 
     def __init__(self) -> None:
         self.questions: list[str] = []
+        self.topics: list[str] = []
         self.hand_off: list[bool] = []
 
     def respond(
         self, conversation_id: str, intent: str, text: str, entities: dict[str, Any], *, hand_off: bool = True
     ) -> list[Reply]:
-        self.questions.append(text)
+        if intent == "ask_topic":
+            self.topics.append(str(entities.get("topic_id")))
+        else:
+            self.questions.append(text)
         self.hand_off.append(hand_off)
         source = {"topic_id": "visa.coe", "title": "COE", "url": "/kb/en/visa.coe"}
         buttons = [

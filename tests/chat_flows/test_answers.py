@@ -158,8 +158,23 @@ def test_a_question_in_the_middle_of_a_form_is_answered_not_stored(
     assert result["slots"] == {"fce_institution": None}
     assert guidance.questions == ["what is a COE?"]
     (answer,) = result["replies"]
-    # Buttons would leave the form; suggested topics stay readable as text.
-    assert answer["text"] == "A COE is ...\n• Visa for students" and "buttons" not in answer and answer["sources"]
+    # Buttons that would leave the form are dropped; a suggested topic is a button of the pending question
+    # (#20 defect 9: they were plain bullet text).
+    assert answer["text"] == "A COE is ..." and answer["sources"]
+    assert answer["buttons"] == [
+        {"title": "Visa for students", "payload": '/choose{"value": "fce_institution:topic:visa.student"}'}
+    ]
+
+
+def test_a_suggested_topic_pressed_mid_form_is_answered_and_the_question_stays(
+    flows: Flows, conversation_in: Callable[[str], str], guidance: FakeGuidance
+) -> None:
+    result = check(
+        flows, conversation_in("en"), "fce_institution", "fce_institution:topic:visa.student", intent="choose"
+    )
+    assert not result["valid"] and result["slots"] == {"fce_institution": None}
+    assert guidance.topics == ["visa.student"] and guidance.questions == []
+    assert result["replies"][0]["text"] == "A COE is ..."
 
 
 def test_an_invalid_answer_the_model_calls_a_question_is_answered(

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.conversations.secrets import ISSUED, MASKED_CODE
 from api.fce.deps import Fce
 from knowledge_base.language import LANGUAGES
 from tests.chat_flows.conftest import INTERNAL, LOCKOUT_FAILURES
@@ -109,6 +110,11 @@ def _case(client: TestClient, flows: Flows, conversation: str) -> dict[str, Any]
         "fce/application", {"conversation_id": conversation, "slots": _preview_then_answers(flows, conversation)}
     ).json()["application"]
     created: dict[str, Any] = client.post("/internal/v1/fce/cases", json=application, headers=INTERNAL).json()
+    # The action server gets the code masked; the api holds the real one for the turn's delivery
+    # (tests/chat_flows/test_access_codes.py). The applicant would have read it there.
+    assert created["access_code"] == MASKED_CODE
+    app: Any = client.app
+    created["access_code"] = app.state.services.conversations.secrets.take(conversation, ISSUED)
     return created
 
 

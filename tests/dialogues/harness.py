@@ -309,7 +309,7 @@ class Player:
         return False
 
     def _check_case(self, run: Run, fields: dict[str, Any], text: str) -> None:
-        reference = re.search(r"FCE-\d{4}-\d{6}", text)
+        reference = re.search(r"FCE-\d{4}-(?:\d{8}|\d{6})", text)
         if reference is None:
             run.problems.append("no reference in the confirmation")
             return

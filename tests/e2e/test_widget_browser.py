@@ -36,7 +36,9 @@ def test_phone_user_greets_and_gets_an_answer(browser: object) -> None:
     assert log.get_attribute("aria-live") == "polite"
     page.fill("#kk-input", "Oi, tudo bem?")
     page.keyboard.press("Enter")
-    bot = page.locator(".kk-msg.kk-bot").first
+    # The widget's own greeting comes first; the bot's reply follows it.
+    assert page.locator(".kk-greeting .kk-text").inner_text() == CATALOGS.gettext("widget.greeting", "pt")
+    bot = page.locator(".kk-msg.kk-bot:not(.kk-greeting)").first
     bot.wait_for(timeout=20_000)
     assert bot.locator(".kk-text").inner_text() == CATALOGS.gettext("utter_greet", "pt")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -55,7 +57,7 @@ def test_html_in_messages_is_shown_as_text(browser: object) -> None:
     page.fill("#kk-input", '<img src=x onerror="window.pwned=1"><b>bold</b>')
     page.keyboard.press("Enter")
     page.locator(".kk-msg.kk-user").first.wait_for()
-    page.locator(".kk-msg.kk-bot").first.wait_for(timeout=20_000)
+    page.locator(".kk-msg.kk-bot:not(.kk-greeting)").first.wait_for(timeout=20_000)
     assert page.locator(".kk-msg.kk-user .kk-text").first.inner_text().startswith("<img src=x")
     assert page.evaluate("window.pwned === undefined")
     assert page.locator(".kk-log img").count() == 0

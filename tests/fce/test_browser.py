@@ -33,7 +33,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
         database_url=f"sqlite:///{folder / 'app.db'}",
         knowledge_enabled=False,
         health_components=("database",),
-        internal_token="browser-internal",
+        actions_token="browser-internal",
     )
     app = create_app(settings)
     app.state.services.conversations.rasa = FakeRasa()

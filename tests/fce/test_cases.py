@@ -13,20 +13,18 @@ from api.fce.deps import Fce
 from tests.fce.conftest import application, counts, create
 
 
-def test_apply_returns_reference_and_code_once(client: TestClient, fce: Fce) -> None:
+def test_apply_returns_reference_and_code_once(client: TestClient, fce: Fce, evaluator: dict[str, Any]) -> None:
     response = client.post("/api/v1/fce/cases", json=application())
     assert response.status_code == 201
     body = response.json()
-    assert re.fullmatch(r"FCE-\d{4}-\d{6}", body["reference"])
+    assert re.fullmatch(r"FCE-\d{4}-\d{8}", body["reference"])
     assert len(body["access_code"].replace("-", "")) >= 10
     assert body["status"] == "submitted"
     assert response.headers["cache-control"] == "no-store"
     second = create(client)
-    assert int(second["reference"][-6:]) == int(body["reference"][-6:]) + 1
-    detail = client.get(
-        f"/internal/v1/fce/cases/{body['reference']}", headers={"Authorization": "Bearer test-internal-token"}
-    )
-    assert body["access_code"] not in detail.text  # the code is stored only as a hash
+    assert second["reference"] != body["reference"]  # random references (issue 15, finding 6)
+    detail = client.get(f"/api/v1/evaluator/cases/{body['reference']}", headers=evaluator["headers"])
+    assert detail.status_code == 200 and body["access_code"] not in detail.text  # the code is stored only as a hash
 
 
 def test_idempotency_key_returns_the_same_case(client: TestClient, fce: Fce) -> None:
@@ -126,13 +124,11 @@ def test_status_with_the_access_code(client: TestClient, fce: Fce) -> None:
     )
 
 
-def test_interview_path_is_recorded_and_explained(client: TestClient, fce: Fce) -> None:
+def test_interview_path_is_recorded_and_explained(client: TestClient, fce: Fce, evaluator: dict[str, Any]) -> None:
     case = create(client, documents="none", preferred_language="en")
     body = client.get(f"/api/v1/fce/cases/{case['reference']}", headers={"X-Access-Code": case["access_code"]}).json()
     assert "interview" in body["next_step"]
-    detail = client.get(
-        f"/internal/v1/fce/cases/{case['reference']}", headers={"Authorization": "Bearer test-internal-token"}
-    )
+    detail = client.get(f"/api/v1/evaluator/cases/{case['reference']}", headers=evaluator["headers"])
     assert detail.json()["interview_path"] is True
 
 

@@ -195,3 +195,22 @@ def test_evaluated_needs_every_evaluation(client: TestClient, fce: Fce, evaluato
     assert client.put(url, json=master, **_h(evaluator)).status_code == 200
     done = move(client, evaluator, case["reference"], "evaluated")
     assert done.status_code == 200 and done.json()["evaluated_at"] is not None
+
+
+def test_reading_a_case_file_is_audited_with_the_client_address(
+    client: TestClient, fce: Fce, evaluator: dict[str, Any]
+) -> None:
+    case = create(client)
+    ref = case["reference"]
+    assert client.get(f"{API}/{ref}", **_h(evaluator)).status_code == 200
+    client.cookies.set("kk_session", evaluator["token"])
+    assert client.get(f"/console/cases/{ref}").status_code == 200
+    client.cookies.clear()
+    assert client.get(f"{API}/FCE-2020-999999", **_h(evaluator)).status_code == 404
+    with fce.cases.db.session() as session:
+        rows = list(session.scalars(select(AuditEntry).where(AuditEntry.action == "fce.case_opened")))
+    # On main a case file (the applicant's name, contacts, nationality, documents) was read unrecorded.
+    assert [(row.user_id, row.detail, row.source_ip) for row in rows] == [
+        (evaluator["id"], {"reference": ref}, "testclient"),
+        (evaluator["id"], {"reference": ref}, "testclient"),
+    ]

@@ -114,19 +114,6 @@ def test_chat_case_is_told_in_its_conversation(client: TestClient, fce: Fce, eva
     assert "आवेदकले फिर्ता लिनुभयो" in notices[0]["text"]
 
 
-def test_internal_transitions_notify_too(client: TestClient, fce: Fce, inbox: Inbox) -> None:
-    case = create(client)
-    response = client.post(
-        f"/internal/v1/fce/cases/{case['reference']}/transitions",
-        json={"to": "documents_received", "actor": "automation"},
-        headers=INTERNAL,
-    )
-    assert response.status_code == 200
-    assert len(inbox.messages) == 1
-    text = body_of(inbox.messages[0][2])
-    assert CATALOGS.gettext("fce.notify.documents_received", "vi", reference=case["reference"]) in text
-
-
 def test_mail_failure_never_fails_the_change_and_logs_no_personal_data(
     client: TestClient, fce: Fce, evaluator: dict[str, Any], caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,7 +11,7 @@ from fastapi.testclient import TestClient
 from api.fce.deps import Fce
 from api.fce.models import FceCase, FceEvaluation
 from api.fce.workflow import TRANSITIONS, CloseReason, IllegalTransition, ReasonRequired, Status, apply_transition
-from tests.fce.conftest import INTERNAL, create
+from tests.fce.conftest import create, move
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
@@ -65,31 +66,14 @@ def test_closing_needs_a_kind_and_a_reason() -> None:
     assert case.closed_reason == "rejected" and case.events[-1].reason == "not a recognised institution"
 
 
-def test_transitions_through_the_internal_api(client: TestClient, fce: Fce) -> None:
+def test_applicants_see_each_step_but_not_who_took_it(client: TestClient, fce: Fce, evaluator: dict[str, Any]) -> None:
+    # Moves are the evaluator API's (a login, a role, audited): the token-only internal routes are gone
+    # (tests/api/test_internal_tokens.py); illegal moves and filters: tests/fce/test_evaluator_api.py.
     case = create(client)
-    url = f"/internal/v1/fce/cases/{case['reference']}/transitions"
-    assert client.post(url, json={"to": "documents_received", "actor": "x"}).status_code == 401
-    received = client.post(url, json={"to": "documents_received", "actor": "evaluator:kim"}, headers=INTERNAL)
-    assert received.status_code == 200
-    assert received.json()["clock_started_at"] is not None
-    assert received.json()["timeline"][-1]["actor"] == "evaluator:kim"
-    illegal = client.post(url, json={"to": "evaluated", "actor": "evaluator:kim"}, headers=INTERNAL)
-    assert illegal.status_code == 409
-    no_reason = client.post(url, json={"to": "closed", "actor": "e", "close_reason": "rejected"}, headers=INTERNAL)
-    assert no_reason.status_code == 422 and no_reason.json()["detail"][0]["loc"] == ["body", "reason"]
-    assert client.post(url, json={"to": "flying", "actor": "e"}, headers=INTERNAL).status_code == 422
-    missing = client.post(
-        "/internal/v1/fce/cases/FCE-2020-000001/transitions", json={"to": "closed", "actor": "e"}, headers=INTERNAL
-    )
-    assert missing.status_code == 404
-    assert (
-        client.post(url, json={"to": "under_evaluation", "actor": "evaluator:kim"}, headers=INTERNAL).status_code == 200
-    )
-    # Evaluated needs an evaluation of every credential, on this path too (the statement prints them).
-    unevaluated = client.post(url, json={"to": "evaluated", "actor": "evaluator:kim"}, headers=INTERNAL)
-    assert unevaluated.status_code == 409 and "credential(s) 0" in unevaluated.json()["detail"]
+    for step in ("documents_received", "under_evaluation"):
+        assert move(client, evaluator, case["reference"], step).status_code == 200
     record_evaluation(fce, case["reference"])
-    assert client.post(url, json={"to": "evaluated", "actor": "evaluator:kim"}, headers=INTERNAL).status_code == 200
+    assert move(client, evaluator, case["reference"], "evaluated").status_code == 200
     status = client.get(f"/api/v1/fce/cases/{case['reference']}", headers={"X-Access-Code": case["access_code"]}).json()
     assert [entry["status"] for entry in status["timeline"]] == [
         "submitted",
@@ -98,26 +82,6 @@ def test_transitions_through_the_internal_api(client: TestClient, fce: Fce) -> N
         "evaluated",
     ]
     assert "actor" not in status["timeline"][0]  # evaluators' names are not shown to applicants
-
-
-def test_filtered_case_list(client: TestClient, fce: Fce) -> None:
-    vietnam = create(client)
-    create(client, credentials=[{**create_credential(), "country": "NP", "credential_id": "np_bachelor"}])
-    client.post(
-        f"/internal/v1/fce/cases/{vietnam['reference']}/transitions",
-        json={"to": "documents_requested", "actor": "e"},
-        headers=INTERNAL,
-    )
-    everything = client.get("/internal/v1/fce/cases", headers=INTERNAL).json()
-    assert everything["total"] == 2
-    nepal = client.get("/internal/v1/fce/cases", params={"country": "np"}, headers=INTERNAL).json()
-    assert nepal["total"] == 1 and nepal["items"][0]["countries"] == ["NP"]
-    requested = client.get("/internal/v1/fce/cases", params={"status": "documents_requested"}, headers=INTERNAL).json()
-    assert [item["reference"] for item in requested["items"]] == [vietnam["reference"]]
-    assert client.get("/internal/v1/fce/cases", params={"older_than_days": 1}, headers=INTERNAL).json()["total"] == 0
-    page = client.get("/internal/v1/fce/cases", params={"per_page": 1, "page": 2}, headers=INTERNAL).json()
-    assert len(page["items"]) == 1 and page["total"] == 2
-    assert client.get("/internal/v1/fce/cases").status_code == 401
 
 
 def record_evaluation(fce: Fce, reference: str) -> None:

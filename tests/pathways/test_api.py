@@ -127,7 +127,8 @@ def test_points_for_research_and_management_in_every_language(api: TestClient, l
     assert body["total"] == 85 and body["eligible"] is True and body["pr_fast_track_years"] == 1
     items = {line["item"]: line for line in body["breakdown"]}
     assert set(items) == {"education", "experience", "salary", "age", "research"}
-    assert items["research"]["rule"] == CATALOGS.gettext("points.rule.research", language, count=1, min=1)
+    # One kind: the singular form (#20: "of 1 kinds", "de 1 tipos" before plural forms).
+    assert items["research"]["rule"] == CATALOGS.ngettext("points.rule.research", 1, language, min=1)
     assert body["not_counted"] == []
     management = {
         "category": "c",

@@ -11,6 +11,7 @@ import yaml
 
 from api.core.config import REPO_ROOT
 from api.pathways.data import (
+    case_studies,
     framework_levels,
     framework_qualifications,
     framework_references,
@@ -40,10 +41,13 @@ AGREED_PLACEMENTS = {
 
 
 def _language_maps(node: Any) -> list[dict[str, Any]]:
-    """Every mapping that holds text per language (has an 'en' key), anywhere in the data."""
+    """Every mapping that holds text per language (has an 'en' key), anywhere in the data.
+
+    Any value type counts: an unquoted comma in a YAML flow mapping splits a text into extra keys with
+    null values, and such a map must fail the five-language check rather than be skipped."""
     found = []
     if isinstance(node, dict):
-        if "en" in node and all(isinstance(v, str) for v in node.values()):
+        if "en" in node:
             found.append(node)
         for value in node.values():
             found.extend(_language_maps(value))
@@ -53,13 +57,15 @@ def _language_maps(node: Any) -> list[dict[str, Any]]:
     return found
 
 
-@pytest.mark.parametrize("loader", [framework_levels, framework_qualifications, framework_references, pathway_rules])
+@pytest.mark.parametrize(
+    "loader", [framework_levels, framework_qualifications, framework_references, pathway_rules, case_studies]
+)
 def test_every_text_in_the_data_exists_in_five_languages(loader: Any) -> None:
     maps = _language_maps(loader())
     assert maps
     for texts in maps:
         assert set(texts) == set(LANGUAGES), texts
-        assert all(text.strip() for text in texts.values()), texts
+        assert all(isinstance(text, str) and text.strip() for text in texts.values()), texts
 
 
 def test_levels_and_isced_are_the_agreed_numbers() -> None:
@@ -80,7 +86,14 @@ def test_placements_match_the_agreement_and_occupational_ones_are_uncertain() ->
     for group in framework_qualifications()["occupational"]:
         for q in group["qualifications"]:
             assert q["uncertain"] is True and "reason" in q, q["id"]
-    assert {group["field"] for group in framework_qualifications()["occupational"]} == {"nursing_care", "it"}
+    assert {group["field"] for group in framework_qualifications()["occupational"]} == {
+        "nursing_care",
+        "it",
+        "food_service",
+        "construction",
+        "accommodation",
+        "industrial_products",
+    }
 
 
 def test_nic_japan_codes_only_where_facts_give_them() -> None:

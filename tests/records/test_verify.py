@@ -237,6 +237,9 @@ def test_requests_that_are_not_credentials_are_4xx(client: TestClient, records: 
         == 415
     )
     assert client.post("/api/v1/verify", files={"file": ("e.json", b"", "application/json")}).status_code == 422
+    # A body that is not multipart at all, though it says so: 422 naming the body, as for broken JSON.
+    broken = client.post("/api/v1/verify", content=b"junk", headers={"Content-Type": "multipart/form-data"})
+    assert broken.status_code == 422 and broken.json()["detail"][0]["loc"] == ["body"]
 
 
 def _plain_pdf() -> bytes:

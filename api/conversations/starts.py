@@ -1,0 +1,92 @@
+"""A typed request to start the self-check, the HSP points or a credential evaluation, recognised in
+the five languages.
+
+Issue #20 defect 6: "quero fazer a verificação de qual status de residência serve pra mim", a natural
+Vietnamese request and even the button's own label typed out did not start the self-check (one
+attempt started a handoff); "how many points would I get?" did not start the points (#14). The intent
+model decides most messages; these requests are recognised here first, outside a form, so that they
+start the check whatever the model makes of them. A request must name the check and ask it for the
+person themself: "what is the HSP points system?" stays a knowledge question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+from api.core import parse
+from api.core.i18n import Catalogs
+from knowledge_base.language import LANGUAGES
+
+Check = Literal["check", "points", "fce", "case"]
+# The buttons of the question "which check?" (api/chat_flows/asks.py): typed out, they are that choice.
+BUTTON_KEYS: dict[Check, str] = {"check": "flow.button.mode_check", "points": "flow.button.mode_points"}
+
+# (all of these, folded) in one request. Several tuples per check: any one of them matching is enough.
+_CHECK: tuple[tuple[str, ...], ...] = (
+    ("which visa", "fit"), ("which visa", "suit"), ("which visa", "can i get"), ("which visa", "right for me"),
+    ("which status", "fit"), ("which residence status", "me"), ("self-check",), ("self check",),
+    ("visa", "check", "my profile"),
+    ("どの在留資格",), ("自分に合う", "在留資格"), ("自分に合う", "ビザ"), ("在留資格", "診断"), ("ビザ", "診断"),
+    ("tu cach luu tru nao",), ("visa nao", "hop"), ("loai visa nao", "toi"), ("loai visa nao", "minh"),
+    ("kiem tra", "tu cach luu tru"), ("kiem tra", "visa", "hop"),
+    ("कुन भिसा", "मिल्छ"), ("कुन भिसा", "पाउन"), ("कुन बसोबास", "मिल्छ"), ("kun visa", "milchha"),
+    ("qual visto", "serve"), ("qual visto", "combina"), ("qual visto", "consigo"), ("qual visto", "posso"),
+    ("qual status", "serve"), ("qual status", "residencia", "mim"), ("verificacao", "status de residencia"),
+    ("verificacao", "qual visto"), ("verificar", "qual visto"), ("que visto", "combina"),
+    ("status", "fits me"), ("status", "fit me"), ("visa", "fits me"), ("visa", "fit me"), ("visa", "suits me"),
+    ("which residence status",), ("which status of residence",), ("what status of residence",),
+    ("what visa", "should i"), ("which visa", "should i"),
+    ("कुन भिसा", "सक्छु"), ("कुन भिसा", "सकिन्छ"), ("कुन भिसा", "काम"), ("भिसामा", "सक्छु"), ("भिसा", "जाँच"),
+    ("स्व-जाँच",), ("qual visto", "melhor"), ("que visto", "preciso"), ("qual visto", "preciso"),
+)  # fmt: skip
+# The status of an application already made, asked in words the intent model misses.
+_CASE: tuple[tuple[str, ...], ...] = (("आवेदनको स्थिति",), ("आवेदन स्थिति",), ("आवेदन", "कहाँ पुग्यो"))
+# A question about a case already opened is no request for a new evaluation ("hồ sơ đánh giá bằng
+# của em thế nào rồi": how is my evaluation case doing).
+_CASE_STATUS = (
+    "the nao roi", "tinh trang", "ho so", "status of my", "my case", "my application", "状況", "進捗", "どうなって",
+    "अवस्था", "कहाँ पुग्यो", "situacao", "andamento", "meu processo", "meu caso", "fce-", "fce ",
+)  # fmt: skip
+# A credential evaluation asked for: "what is my diploma worth in Japan", "海外の学位が日本で何に相当するか".
+_FCE: tuple[tuple[str, ...], ...] = (
+    ("diploma", "worth"), ("degree", "worth"), ("degree", "recogni"), ("diploma", "recogni"),
+    ("evaluat", "degree"), ("evaluat", "diploma"), ("credential", "evaluat"), ("degree", "equivalent"),
+    ("学位", "相当"), ("卒業証書", "評価"), ("学歴", "評価"), ("学位", "評価"), ("学位", "認定"),
+    ("danh gia", "bang"), ("bang", "tuong duong"), ("cong nhan", "bang"),
+    ("डिग्री", "मूल्याङ्कन"), ("प्रमाणपत्र", "मूल्याङ्कन"), ("डिग्री", "बराबर"), ("degree", "mulyankan"),
+    ("avaliar", "diploma"), ("avaliacao", "diploma"), ("diploma", "equivale"), ("diploma", "vale"),
+    ("reconhec", "diploma"), ("avaliar", "formacao"),
+)  # fmt: skip
+_POINTS: tuple[tuple[str, ...], ...] = (
+    ("how many points", "i "), ("how many points", "would i"), ("my points",), ("calculate", "points"),
+    ("何点",), ("ポイント", "計算"), ("ポイント", "何"),
+    ("bao nhieu diem", "toi"), ("bao nhieu diem", "minh"), ("bao nhieu diem", "em"), ("tinh diem",),
+    ("कति अंक",), ("कति अङ्क",), ("अंक", "गणना"), ("अंक", "जाँच"), ("kati ank",),
+    ("quantos pontos", "eu"), ("quantos pontos", "faco"), ("quantos pontos", "tenho"), ("meus pontos",),
+    ("calcular", "pontos"), ("minha pontuacao",),
+)  # fmt: skip
+
+
+def _matches(folded: str, patterns: Iterable[tuple[str, ...]]) -> bool:
+    return any(all(part in folded for part in pattern) for pattern in patterns)
+
+
+def requested_check(text: str, catalogs: Catalogs) -> Check | None:
+    """ "check" or "points" when the text asks to run that check (or is its button's label), else None."""
+    if len(text) > 300:
+        return None
+    key = parse.compact(text)
+    for check, button in BUTTON_KEYS.items():
+        if any(parse.compact(catalogs.gettext(button, language)) == key for language in LANGUAGES):
+            return check
+    folded = f" {parse.fold(text)} "
+    if _matches(folded, _CASE):
+        return "case"
+    if _matches(folded, _CHECK):
+        return "check"
+    if _matches(folded, _POINTS):
+        return "points"
+    if _matches(folded, _FCE) and not any(marker in folded for marker in _CASE_STATUS):
+        return "fce"
+    return None

@@ -1,0 +1,1 @@
+"""Insights for policy research (issue #17 item 4): anonymised aggregates, read-only."""

@@ -1,0 +1,1 @@
+"""Privacy: retention (the scheduled purge), access and erasure requests, and consent records."""

@@ -1,0 +1,125 @@
+"""Asking for the self-check or the points starts it (issue #20 defect 6, #14): in five languages, the
+button's own label typed out included; a question about the points system stays a question."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.conversations import starts
+from api.core.i18n import Catalogs
+from tests.api.conftest import FakeRasa
+
+MODE_BUTTONS = [
+    {"title": "Calculate my HSP points", "payload": '/choose{"value": "pathway_mode:points"}'},
+    {"title": "Which residence status could fit me?", "payload": '/choose{"value": "pathway_mode:check"}'},
+    {"title": "Cancel", "payload": "/stop"},
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "check"),
+    [
+        ("quero fazer a verificação de qual status de residência serve pra mim", "check"),
+        ("Qual status de residência serve para mim?", "check"),
+        ("tôi muốn kiểm tra xem visa nào hợp với mình", "check"),
+        ("Tư cách lưu trú nào hợp với tôi?", "check"),
+        ("自分に合う在留資格を診断したい", "check"),
+        ("मलाई कुन भिसा मिल्छ?", "check"),
+        ("which visa could fit me", "check"),
+        ("how many points would I get?", "points"),
+        ("quantos pontos eu faço?", "points"),
+        ("tôi được bao nhiêu điểm", "points"),
+        ("私は何点ですか", "points"),
+        ("मेरो कति अंक हुन्छ?", "points"),
+        ("Tính điểm HSP của tôi", "points"),
+        ("what status of residence fits me", "check"),
+        ("actually can u check what my diploma is worth in japan", "fce"),
+        ("海外の学位が日本で何に相当するか知りたい", "fce"),
+        ("quero avaliar meu diploma do Brasil", "fce"),
+        ("I want to know which residence status I could apply for", "check"),
+        ("what visa should i apply for", "check"),
+        ("ad ơi hồ sơ đánh giá bằng của em thế nào rồi", None),
+        ("कुन भिसा लिन सकिन्छ जाँच गर्नुस्", "check"),
+        ("भिसा स्व-जाँच", "check"),
+        ("qual visto é melhor pra mim 🤔", "check"),
+        ("उच्च दक्ष अंक जाँच", "points"),
+        ("आवेदनको स्थिति", "case"),
+        ("७० अंक पुग्छ कि जाँच्न चाहन्छु", "points"),
+        ("नेपालको डिग्री जापानमा के बराबर हुन्छ?", "fce"),
+        ("what is a COE?", None),
+        ("what documents do I need for a work visa", None),
+        ("verificação do status do meu caso FCE-2026-000123", None),
+        ("मेरो IELTS अंक 6.5 छ, के पुग्छ?", None),
+    ],
+)
+def test_requests_to_run_a_check(catalogs: Catalogs, text: str, check: str | None) -> None:
+    assert starts.requested_check(text, catalogs) == check
+
+
+@pytest.fixture
+def catalogs(client: TestClient) -> Catalogs:
+    value: Catalogs = client.app.state.services.catalogs  # type: ignore[attr-defined]
+    return value
+
+
+def scripted(fake_rasa: FakeRasa) -> list[str]:
+    sent: list[str] = []
+
+    def send(sender: str, message: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+        sent.append(message)
+        if message == "/points_check":
+            return [{"text": "Which check?", "buttons": MODE_BUTTONS}]
+        if message.startswith("/choose"):
+            return [{"text": "What is your highest education?", "buttons": [{"title": "Cancel", "payload": "/stop"}]}]
+        return [{"text": "an answer"}]
+
+    fake_rasa.send = send  # type: ignore[method-assign]
+    return sent
+
+
+def say(client: TestClient, conversation: dict[str, str], text: str) -> dict[str, Any]:
+    response = client.post(
+        f"/api/v1/widget/conversations/{conversation['conversation_id']}/messages",
+        json={"text": text},
+        headers={"Authorization": conversation["auth"]},
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_a_typed_request_starts_the_self_check_at_its_first_question(
+    client: TestClient, conversation: dict[str, str], fake_rasa: FakeRasa
+) -> None:
+    sent = scripted(fake_rasa)
+    result = say(client, conversation, "quero fazer a verificação de qual status de residência serve pra mim")
+    assert sent == ["/points_check", '/choose{"value": "pathway_mode:check"}']
+    assert [r["text"] for r in result["replies"]] == ["What is your highest education?"]
+
+
+def test_inside_a_form_the_same_words_are_an_answer(
+    client: TestClient, conversation: dict[str, str], fake_rasa: FakeRasa
+) -> None:
+    sent = scripted(fake_rasa)
+    say(client, conversation, "how many points would I get?")
+    say(client, conversation, "how many points would I get?")  # the education question is open now
+    assert sent[-1] == "how many points would I get?"
+
+
+def test_a_typed_request_for_an_evaluation_starts_it(
+    client: TestClient, conversation: dict[str, str], fake_rasa: FakeRasa
+) -> None:
+    sent = scripted(fake_rasa)
+    say(client, conversation, "how do i get my degree recognised in japan? i studied in vietnam")
+    assert sent == ["/start_fce"]
+
+
+def test_a_typed_case_status_request_opens_the_status_form(
+    client: TestClient, conversation: dict[str, str], fake_rasa: FakeRasa
+) -> None:
+    sent = scripted(fake_rasa)
+    say(client, conversation, "आवेदन स्थिति जाँच")
+    assert sent == ["/check_case_status"]
