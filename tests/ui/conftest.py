@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from api.advisors.hours import OfficeHours
 from api.auth.users import create_user
@@ -24,6 +26,7 @@ from api.channels.models import OutboxMessage, OutboxStatus
 from api.core.config import Settings
 from api.fce.comparability import load_comparability
 from api.fce.config import FceSettings
+from api.fce.models import FceCase, FceStatement
 from api.fce.service import CaseService
 from api.knowledge.search import KnowledgeBase
 from api.main import create_app
@@ -120,6 +123,23 @@ def _bearer(url: str, email: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {login.json()['access_token']}"}
 
 
+def _wait_for_statement(app: Any, reference: str) -> None:
+    """The statement is rendered after the response, as a background task. Tests that change the case
+    afterwards (test 7 moves the evaluation date and drops the statement) must not race that render."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with app.state.services.db.session() as session:
+            issued = session.scalar(
+                select(FceStatement.case_id)
+                .join(FceCase, FceCase.id == FceStatement.case_id)
+                .where(FceCase.reference == reference)
+            )
+        if issued is not None:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the statement of {reference} was not issued within 60 s of the evaluation")
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder: Path = tmp_path_factory.mktemp("ui")
@@ -183,6 +203,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             f"{url}/api/v1/evaluator/cases/{reference}/transitions", json={"to": "evaluated"}, headers=evaluator
         )
         assert done.status_code == 200, done.text
+        _wait_for_statement(app, reference)
         yield Site(url, app, reference, code, evaluator, _bearer(url, "aiko@example.org"))
 
 
