@@ -33,21 +33,26 @@ def qr_png(url: str) -> bytes:
 
 
 def draw_seals(pdf: FPDF, seals: tuple[Seal, ...], family: str, heading: str, hint: str) -> None:
-    """A verification block: heading, hint, then per credential its QR (32 mm) with the URL beside it."""
-    pdf.ln(4)
+    """A verification block: heading, hint and each credential's URL on the left, its QR (26 mm) on the
+    right beside them, so the block costs no more height than its codes (one page per language)."""
+    size, gap = 26.0, 4.0
+    pdf.ln(2)
+    if pdf.get_y() + size * len(seals) > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    top = pdf.get_y()
+    text_width = pdf.epw - size - gap
+    for number, seal in enumerate(seals):
+        x = pdf.l_margin + pdf.epw - size
+        pdf.image(io.BytesIO(qr_png(seal.verify_url)), x=x, y=top + number * size, w=size, h=size)
+    pdf.set_xy(pdf.l_margin, top)
     pdf.set_font(family, "B", 11)
-    pdf.multi_cell(0, 6, heading, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(text_width, 6, heading, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(family, "", 8.5)
-    pdf.multi_cell(0, 4.6, hint, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(text_width, 4.6, hint, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("latin", "", 10)
     for seal in seals:
-        if pdf.get_y() + 36 > pdf.h - pdf.b_margin:
-            pdf.add_page()
-        top = pdf.get_y() + 2
-        pdf.image(io.BytesIO(qr_png(seal.verify_url)), x=pdf.l_margin, y=top, w=32, h=32)
-        pdf.set_xy(pdf.l_margin + 36, top + 12)
-        pdf.set_font("latin", "", 10)
-        pdf.cell(0, 6, seal.verify_url, link=seal.verify_url)
-        pdf.set_xy(pdf.l_margin, top + 34)
+        pdf.cell(text_width, 6, seal.verify_url, link=seal.verify_url, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_xy(pdf.l_margin, max(pdf.get_y(), top + size * len(seals)) + 2)
 
 
 def attach(pdf: FPDF, seals: tuple[Seal, ...]) -> None:

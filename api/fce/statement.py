@@ -210,10 +210,10 @@ def _check_coverage(pdf: FPDF, texts: list[str]) -> None:
 _STYLE = {
     # kind: (style, size pt, line height mm, space after mm)
     "title": ("B", 16, 8.0, 1.0),
-    "subtitle": ("", 10, 5.5, 5.0),
+    "subtitle": ("", 10, 5.5, 3.0),
     "heading": ("B", 12.5, 7.0, 1.5),
     "label": ("B", 9, 5.0, 0.0),
-    "value": ("", 10.5, 5.8, 1.8),
+    "value": ("", 10.5, 5.4, 1.0),
     "small": ("", 8.5, 4.6, 0.0),
 }
 
@@ -223,7 +223,7 @@ def _draw(pdf: FPDF, family: str, kind: str, text: str) -> None:
     if kind == "heading":
         pdf.ln(3)
     if kind == "small":
-        pdf.ln(6)
+        pdf.ln(4)
     pdf.set_font(family, style, size)
     if _CJK.search(text):
         for line in _wrap_phrases(pdf, text, pdf.epw):
