@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Header, HTTPException, Request, status
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -140,6 +141,26 @@ def open_case(
         raise limited(catalogs, language, error, "fce.api.locked") from None
 
 
+@dataclass(frozen=True)
+class Owned:
+    """The applicant's own case, opened by its reference and X-Access-Code."""
+
+    case_id: int
+    language: str
+
+
+def owned_case(
+    reference: str, request: Request, response: Response, fce: FceDep, catalogs: CatalogsDep, x_access_code: AccessCode
+) -> Owned:
+    """The door every applicant route goes through: open_case's 404, rate limit and lockout, and an
+    answer no cache keeps (it is one person's data; a route returning its own Response sets it too)."""
+    response.headers["Cache-Control"] = "no-store"
+    return Owned(*open_case(fce, catalogs, request, reference, x_access_code))
+
+
+OwnedCase = Annotated[Owned, Depends(owned_case)]
+
+
 def timeline_entry(status_: str, at: datetime, message: str | None) -> dict[str, Any]:
     entry: dict[str, Any] = {"status": status_, "at": iso(at)}
     if message:
@@ -148,11 +169,8 @@ def timeline_entry(status_: str, at: datetime, message: str | None) -> dict[str,
 
 
 @router.get("/cases/{reference}", response_model=CaseStatusOut, response_model_exclude_unset=True)
-def case_status(
-    reference: str, request: Request, fce: FceDep, catalogs: CatalogsDep, x_access_code: AccessCode
-) -> JSONResponse:
-    case_id, _language = open_case(fce, catalogs, request, reference, x_access_code)
-    view = fce.cases.status_view(case_id)
+def case_status(owned: OwnedCase, fce: FceDep, catalogs: CatalogsDep) -> JSONResponse:
+    view = fce.cases.status_view(owned.case_id)
     step = view.status
     if view.interview_path and step == "submitted":
         step = "submitted_interview"
@@ -168,17 +186,9 @@ def case_status(
 
 
 @router.get("/cases/{reference}/statement", response_class=Response, responses=STATEMENT_DOC)
-def download_statement(
-    reference: str,
-    request: Request,
-    fce: FceDep,
-    catalogs: CatalogsDep,
-    evaluations: EvaluationsDep,
-    x_access_code: AccessCode,
-) -> Response:
+def download_statement(owned: OwnedCase, catalogs: CatalogsDep, evaluations: EvaluationsDep) -> Response:
     """The evaluation statement PDF, once the case is evaluated; same 404 and lockout as the status."""
-    case_id, language = open_case(fce, catalogs, request, reference, x_access_code)
-    return statement_for_applicant(evaluations, catalogs, case_id, language)
+    return statement_for_applicant(evaluations, catalogs, owned.case_id, owned.language)
 
 
 def statement_for_applicant(
@@ -197,11 +207,8 @@ def statement_for_applicant(
 
 
 @router.get("/cases/{reference}/documents", response_model=list[DocumentOut])
-def list_documents(
-    reference: str, request: Request, fce: FceDep, catalogs: CatalogsDep, x_access_code: AccessCode
-) -> list[dict[str, Any]]:
-    case_id, _language = open_case(fce, catalogs, request, reference, x_access_code)
-    return [document_dict(document) for document in fce.cases.list_documents(case_id)]
+def list_documents(owned: OwnedCase, fce: FceDep) -> list[dict[str, Any]]:
+    return [document_dict(document) for document in fce.cases.list_documents(owned.case_id)]
 
 
 # The body is read by hand (after the code is checked, with the size capped), so FastAPI cannot see it:

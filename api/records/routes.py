@@ -22,10 +22,10 @@ from starlette.concurrency import run_in_threadpool
 
 from api.core.i18n import Catalogs
 from api.core.validation import multipart_form
-from api.deps import CatalogsDep, FceDep, RecordsDep, VerifierDep
+from api.deps import CatalogsDep, RecordsDep, VerifierDep
 from api.fce import guards
 from api.fce import seal as pdf
-from api.fce.cases import AccessCode, open_case
+from api.fce.cases import OwnedCase
 from api.fce.deps import client_ip, field_error, request_language
 from api.fce.evaluator_api import Evaluator
 from api.records.issuing import AlreadyRevoked, CaseUnknown, Issued, NoIssuerKey, NotEvaluated, RecordsService
@@ -118,16 +118,8 @@ def issue_or_explain(records: RecordsService, catalogs: Catalogs, language: str,
 
 
 @router.get("/api/v1/fce/cases/{reference}/credential", response_model=CredentialOut)
-def applicant_credential(
-    reference: str,
-    request: Request,
-    fce: FceDep,
-    catalogs: CatalogsDep,
-    records: RecordsDep,
-    x_access_code: AccessCode,
-) -> JSONResponse:
-    case_id, language = open_case(fce, catalogs, request, reference, x_access_code)
-    issued = issue_or_explain(records, catalogs, language, case_id=case_id)
+def applicant_credential(owned: OwnedCase, catalogs: CatalogsDep, records: RecordsDep) -> JSONResponse:
+    issued = issue_or_explain(records, catalogs, owned.language, case_id=owned.case_id)
     return JSONResponse(credential_body(records, issued), headers=NO_STORE)
 
 

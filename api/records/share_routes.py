@@ -15,8 +15,9 @@ locked after too many wrong PINs; 413 for a body over 8 KiB; 422 naming the fiel
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Header, HTTPException, Request, Response, status
 from fastapi.exceptions import RequestValidationError
@@ -26,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from api.core.i18n import Catalogs
 from api.deps import CatalogsDep, FceDep, RecordsDep, SharesDep, VerifierDep
 from api.fce import guards
-from api.fce.cases import AccessCode, open_case
+from api.fce.cases import AccessCode, Owned, OwnedCase, open_case
 from api.fce.deps import client_ip, request_language
 from api.records import sdjwt
 from api.records.issuing import RecordsService
@@ -43,6 +44,7 @@ from api.records.sharing import (
 from api.records.verify import Verifier
 
 router = APIRouter(tags=["records"])
+T = TypeVar("T")
 MAX_BODY_BYTES = 8 * 1024
 Claim = Literal["applicant", "institution", "years", "differences", "remarks", "reference"]
 # What a link shows unless the applicant chooses: everything but the case reference.
@@ -178,17 +180,10 @@ def not_found(catalogs: Catalogs, language: str) -> HTTPException:
 
 @router.get("/api/v1/fce/cases/{reference}/credentials", response_model=CredentialList)
 def applicant_credentials(
-    reference: str,
-    request: Request,
-    response: Response,
-    fce: FceDep,
-    catalogs: CatalogsDep,
-    records: RecordsDep,
-    x_access_code: AccessCode,
+    reference: str, owned: OwnedCase, catalogs: CatalogsDep, records: RecordsDep
 ) -> dict[str, Any]:
-    response.headers.update(NO_STORE)
-    case_id, language = open_case(fce, catalogs, request, reference, x_access_code)
-    return {"reference": reference.strip().upper(), "credentials": credentials_of(records, catalogs, language, case_id)}
+    credentials = credentials_of(records, catalogs, owned.language, owned.case_id)
+    return {"reference": reference.strip().upper(), "credentials": credentials}
 
 
 @router.post("/api/v1/fce/cases/{reference}/shares", response_model=ShareCreated, status_code=201)
@@ -202,6 +197,8 @@ async def create_share(
     shares: SharesDep,
     x_access_code: AccessCode,
 ) -> dict[str, Any]:
+    """Not through OwnedCase: the body is checked (413, 422) before the code, so a malformed request
+    costs no attempt against the lockout."""
     response.headers.update(NO_STORE)  # the link's URL is a secret, shown once
     body = await parse_share_request(request)
     if body.expires_in_days > records.settings.share_days_max:
@@ -222,57 +219,27 @@ async def create_share(
 
 
 @router.get("/api/v1/fce/cases/{reference}/shares", response_model=ShareList)
-def list_shares(
-    reference: str,
-    request: Request,
-    response: Response,
-    fce: FceDep,
-    catalogs: CatalogsDep,
-    shares: SharesDep,
-    x_access_code: AccessCode,
-) -> dict[str, Any]:
-    response.headers.update(NO_STORE)
-    case_id, _language = open_case(fce, catalogs, request, reference, x_access_code)
+def list_shares(owned: OwnedCase, shares: SharesDep) -> dict[str, Any]:
     now = shares.clock()
-    return {"shares": [share_out(s, now) for s in shares.of_case(case_id)]}
+    return {"shares": [share_out(s, now) for s in shares.of_case(owned.case_id)]}
+
+
+def _own_share(owned: Owned, catalogs: Catalogs, read: Callable[[int, str], T], share_id: str) -> T:
+    """One of the case's own links, read or changed; another case's link is as unknown as none (404)."""
+    try:
+        return read(owned.case_id, share_id[:24])
+    except ShareUnknown:
+        raise not_found(catalogs, owned.language) from None
 
 
 @router.post("/api/v1/fce/cases/{reference}/shares/{share_id}/revoke", response_model=ShareOut)
-def revoke_share(
-    reference: str,
-    share_id: str,
-    request: Request,
-    response: Response,
-    fce: FceDep,
-    catalogs: CatalogsDep,
-    shares: SharesDep,
-    x_access_code: AccessCode,
-) -> dict[str, Any]:
-    response.headers.update(NO_STORE)
-    case_id, language = open_case(fce, catalogs, request, reference, x_access_code)
-    try:
-        return share_out(shares.revoke(case_id, share_id[:24]), shares.clock())
-    except ShareUnknown:
-        raise not_found(catalogs, language) from None
+def revoke_share(share_id: str, owned: OwnedCase, catalogs: CatalogsDep, shares: SharesDep) -> dict[str, Any]:
+    return share_out(_own_share(owned, catalogs, shares.revoke, share_id), shares.clock())
 
 
 @router.get("/api/v1/fce/cases/{reference}/shares/{share_id}/views", response_model=ViewLog)
-def share_views(
-    reference: str,
-    share_id: str,
-    request: Request,
-    response: Response,
-    fce: FceDep,
-    catalogs: CatalogsDep,
-    shares: SharesDep,
-    x_access_code: AccessCode,
-) -> dict[str, Any]:
-    response.headers.update(NO_STORE)
-    case_id, language = open_case(fce, catalogs, request, reference, x_access_code)
-    try:
-        return {"share_id": share_id, "views": shares.views(case_id, share_id[:24])}
-    except ShareUnknown:
-        raise not_found(catalogs, language) from None
+def share_views(share_id: str, owned: OwnedCase, catalogs: CatalogsDep, shares: SharesDep) -> dict[str, Any]:
+    return {"share_id": share_id, "views": _own_share(owned, catalogs, shares.views, share_id)}
 
 
 # -- the employer --------------------------------------------------------------------------------------
