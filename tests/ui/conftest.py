@@ -24,18 +24,18 @@ from api.advisors.hours import OfficeHours
 from api.auth.users import create_user
 from api.channels.models import OutboxMessage, OutboxStatus
 from api.core.config import Settings
-from api.fce.comparability import load_comparability
 from api.fce.config import FceSettings
 from api.fce.models import FceCase, FceStatement
-from api.fce.service import CaseService
 from api.knowledge.search import KnowledgeBase
 from api.main import create_app
 from knowledge_base.articles import Article, load_all
 from knowledge_base.retriever import Hit, SearchResult
 from tests.browser_support import chromium, serve
 from tests.fce.conftest import PASSWORD, application, evaluation
+from tests.records.wiring import install_records
 
 INTERNAL = "ui-internal"
+PUBLIC_BASE = "http://kakehashi.test"
 
 
 class ArticleRetriever:
@@ -159,13 +159,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     rasa = GuidanceRasa()
     rasa.app = app
     services.conversations.rasa = rasa
-    fce_settings = FceSettings(documents_dir=folder / "docs")
-    app.state.services.fce = dataclasses.replace(
-        services.fce,
-        settings=fce_settings,
-        data=load_comparability(fce_settings.comparability_dir),
-        cases=CaseService(services.db, fce_settings),
-    )
+    # With an issuer key, as `make run` has one: the evaluation issues its credential (the verify and
+    # share pages need it). Their links name this base; the tests follow them on the served port.
+    install_records(app.state.services, FceSettings(documents_dir=folder / "docs"), folder / "keys", PUBLIC_BASE)
     with services.db.session() as session:
         # Aiko speaks Japanese first: the console must still keep the language she chose (point 10).
         create_user(
@@ -173,6 +169,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         )
         create_user(session, email="ben@example.org", password=PASSWORD, role="advisor", display_name="Ben Tanaka")
         create_user(session, email="eva@example.org", password=PASSWORD, role="evaluator", display_name="Eva Sato")
+        # The staff pages the other roles see (axe, point 13: every page this wave adds).
+        create_user(
+            session, email="ed@example.org", password=PASSWORD, role="editor", display_name="Ed Ito", languages=["en"]
+        )
+        create_user(session, email="rita@example.org", password=PASSWORD, role="researcher", display_name="Rita Mori")
     # Office hours that are never open, so "available" is deterministic: nobody, whatever the clock says.
     services.advisors.hours = OfficeHours("mon 00:00-00:00")
     with services.db.session() as session:

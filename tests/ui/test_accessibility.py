@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.browser_support import SIZES, axe, blocking, shoot
-from tests.ui.conftest import Site
+from tests.ui.conftest import PUBLIC_BASE, Site
 
 
 def widget(page: Any, site: Site) -> None:
@@ -46,6 +47,42 @@ def conversation(page: Any, site: Site) -> None:
     page.locator("#kc-transcript li").first.wait_for()
 
 
+def on_site(site: Site, url: str) -> str:
+    """A link the api made (named for its public base) on the served test port."""
+    assert url.startswith(PUBLIC_BASE), url
+    return site.url + url.removeprefix(PUBLIC_BASE)
+
+
+def verify_result(page: Any, site: Site) -> None:
+    """The page an employer reaches from the statement's QR code (/v/{id})."""
+    issued = httpx.get(
+        f"{site.url}/api/v1/fce/cases/{site.reference}/credential", headers={"X-Access-Code": site.access_code}
+    )
+    assert issued.status_code == 200, issued.text
+    page.goto(f"{on_site(site, issued.json()['verify_url'])}?lang=en")
+    page.locator("[data-testid=outcome]").wait_for()
+
+
+def shared_record(page: Any, site: Site) -> None:
+    """A share link as the employer opens it: the verification first, then the disclosed claims."""
+    made = httpx.post(
+        f"{site.url}/api/v1/fce/cases/{site.reference}/shares",
+        json={"expires_in_days": 7},
+        headers={"X-Access-Code": site.access_code},
+    )
+    assert made.status_code == 201, made.text
+    page.goto(f"{on_site(site, made.json()['url'])}?lang=ja")
+    page.locator("[data-testid=outcome]").wait_for()
+
+
+def staff(email: str, path: str) -> Callable[[Any, Site], None]:
+    def open_page(page: Any, site: Site) -> None:
+        site.login_cookies(page.context, email)
+        page.goto(f"{site.url}{path}")
+
+    return open_page
+
+
 PAGES: dict[str, Callable[[Any, Site], None]] = {
     "home": lambda page, site: page.goto(f"{site.url}/"),
     "widget": widget,
@@ -57,6 +94,16 @@ PAGES: dict[str, Callable[[Any, Site], None]] = {
     "nqf": lambda page, site: page.goto(f"{site.url}/nqf?lang=en"),
     "article": lambda page, site: page.goto(f"{site.url}/kb/en/visa.ssw1"),
     "verify": lambda page, site: page.goto(f"{site.url}/verify?lang=en"),
+    "verify-result": verify_result,
+    "share": shared_record,
+    "advice": lambda page, site: page.goto(f"{site.url}/advice?lang=ne"),
+    "advice-status": lambda page, site: page.goto(f"{site.url}/advice/status?lang=en"),
+    "case-studies": lambda page, site: page.goto(f"{site.url}/case-studies?lang=pt"),
+    "privacy": lambda page, site: page.goto(f"{site.url}/privacy?lang=ja"),
+    "console-advice": staff("aiko@example.org", "/console/advice?lang=en"),
+    "console-reviews": staff("ed@example.org", "/console/reviews?lang=en"),
+    "console-knowledge": staff("ed@example.org", "/console/knowledge?lang=en"),
+    "console-insights": staff("rita@example.org", "/console/insights?lang=en"),
     "console-login": lambda page, site: page.goto(f"{site.url}/console/login?lang=en"),
     "console-queue": lambda page, site: (
         site.login_cookies(page.context, "aiko@example.org"),
