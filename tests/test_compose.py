@@ -145,6 +145,8 @@ HOLDERS = {
     "NLG_TOKEN": {"api", *(f"rasa-{i}" for i in range(2))},
     "RASA_ADMIN_TOKEN": {"api", "workers"},
     "SESSION_SECRET": {"api", "workers"},
+    # The issuer's signing keys: only the api signs (credentials, status lists).
+    "RECORDS_SIGNING_KEYS": {"api"},
 }
 
 
@@ -170,7 +172,7 @@ def test_secrets_come_from_the_environment_and_fail_fast_when_missing() -> None:
     # No literal secret anywhere: every password, secret or token is a reference to the environment.
     for service, spec in SERVICES.items():
         for key, value in spec.get("environment", {}).items():
-            if re.search(r"PASSWORD|SECRET|TOKEN", key):
+            if re.search(r"PASSWORD|SECRET|TOKEN|KEYS?$", key):
                 assert re.fullmatch(r"\$\{[A-Z_]+:[?-][^}]*\}", str(value)), (service, key, value)
         for key in ("DATABASE_URL", "RASA_TRACKER_URL"):
             if key in spec.get("environment", {}):
@@ -224,3 +226,8 @@ def test_the_container_runs_as_a_user_and_keeps_documents_in_a_volume() -> None:
     assert "fce-documents" in COMPOSE["volumes"]
     for service in ("api", "workers"):  # the api stores uploads; both run the retention purge
         assert f"fce-documents:{in_container}" in SERVICES[service]["volumes"], service
+
+
+def test_production_names_its_public_address() -> None:
+    """Statements, share links and the issuer's did:web are built from it: never the development default."""
+    assert APP_ENV["PUBLIC_BASE_URL"] == required("PUBLIC_BASE_URL")
