@@ -7,7 +7,7 @@ VENV_RASA := .venv-rasa
 PY := $(VENV)/bin/python
 ENV := source scripts/env.sh &&
 
-.PHONY: help setup system axe venvs model index train bot-files run run-prod test lint typecheck test-api test-kb test-actions test-rasa test-e2e eval bench audit dialogues clean
+.PHONY: help setup system axe venvs model index train bot-files run run-prod test lint typecheck test-api test-kb test-actions test-rasa test-e2e eval bench soak audit dialogues clean
 
 help:
 	@echo "make run    start api (8000), Rasa (5005) and actions (5055) on SQLite; Ctrl-C stops"
@@ -15,7 +15,7 @@ help:
 	@echo "make test   lint, types, unit and API tests, action tests, Rasa conversation tests, end-to-end"
 	@echo "make setup  virtualenvs, embedding model, knowledge index, Rasa model (all cached)"
 	@echo "make eval   intent accuracy and language identification per language; retrieval hit@k"
-	@echo "make bench  latency, throughput and memory figures"
+	@echo "make bench  latency, throughput and memory figures (ends with a 30-minute soak: SOAK_MINUTES=0 skips it)"
 	@echo "make audit  known vulnerabilities in both virtualenvs' pins (pip-audit)"
 
 setup: system venvs model index train
@@ -90,6 +90,10 @@ eval: setup
 
 bench: setup
 	@scripts/bench.sh
+
+# The soak alone (also the last part of `make bench`): SOAK_MINUTES of mixed traffic, then what grew.
+soak: setup
+	@scripts/e2e.sh $(VENV)/bin/python scripts/bench_soak.py
 
 # The chat-flow dialogue set (issue #20: 200 dialogues as people type) through the real stack; prints
 # completion, median turns and re-asks per flow and language. Not yet all passing, so not in `make test`.

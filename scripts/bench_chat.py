@@ -76,19 +76,29 @@ def run(worker: object) -> list[float]:
     return [t for timings in results for t in timings]
 
 
-def api_rss_mib() -> float | None:
+def api_process() -> Path | None:
+    """/proc/<pid> of the stack's api (uvicorn on the port of E2E_API_URL), or None."""
     port = API.rsplit(":", 1)[-1]
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            if "uvicorn" in cmdline and "api.main:create_app" in cmdline and f"--port {port}" in cmdline:
-                for line in (proc / "status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        return int(line.split()[1]) / 1024
         except OSError:
             continue
+        if "uvicorn" in cmdline and "api.main:create_app" in cmdline and f"--port {port}" in cmdline:
+            return proc
+    return None
+
+
+def api_rss_mib() -> float | None:
+    proc = api_process()
+    try:
+        for line in (proc / "status").read_text().splitlines() if proc else []:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
     return None
 
 

@@ -39,9 +39,18 @@ _CHECK: tuple[tuple[str, ...], ...] = (
     ("what visa", "should i"), ("which visa", "should i"),
     ("कुन भिसा", "सक्छु"), ("कुन भिसा", "सकिन्छ"), ("कुन भिसा", "काम"), ("भिसामा", "सक्छु"), ("भिसा", "जाँच"),
     ("स्व-जाँच",), ("qual visto", "melhor"), ("que visto", "preciso"), ("qual visto", "preciso"),
+    ("nen xin visa",), ("xin visa gi",), ("xin visa nao",), ("nen lam visa",),
 )  # fmt: skip
 # The status of an application already made, asked in words the intent model misses.
-_CASE: tuple[tuple[str, ...], ...] = (("आवेदनको स्थिति",), ("आवेदन स्थिति",), ("आवेदन", "कहाँ पुग्यो"))
+_CASE: tuple[tuple[str, ...], ...] = (
+    ("आवेदनको स्थिति",), ("आवेदन स्थिति",), ("आवेदन", "कहाँ पुग्यो"), ("मूल्याङ्कन", "कहाँ पुग्यो"),
+    ("मूल्याङ्कनको स्थिति",),
+    ("審査状況",), ("申請状況",), ("審査", "進捗"), ("申請", "進捗"), ("審査", "どうなって"), ("申請", "どうなって"),
+    ("where is it", "appl"), ("where is it", "evaluat"), ("where is my", "application"),
+    ("where is my", "evaluation"), ("status of my", "application"), ("status of my", "evaluation"),
+    ("kiem tra ho so",), ("tinh trang ho so",), ("ho so", "den dau"),
+    ("andamento", "avaliacao"), ("andamento", "pedido"), ("acompanhar", "avaliacao"), ("situacao", "avaliacao"),
+)  # fmt: skip
 # A question about a case already opened is no request for a new evaluation ("hồ sơ đánh giá bằng
 # của em thế nào rồi": how is my evaluation case doing).
 _CASE_STATUS = (
@@ -57,6 +66,9 @@ _FCE: tuple[tuple[str, ...], ...] = (
     ("डिग्री", "मूल्याङ्कन"), ("प्रमाणपत्र", "मूल्याङ्कन"), ("डिग्री", "बराबर"), ("degree", "mulyankan"),
     ("avaliar", "diploma"), ("avaliacao", "diploma"), ("diploma", "equivale"), ("diploma", "vale"),
     ("reconhec", "diploma"), ("avaliar", "formacao"),
+    ("योग्यता", "मूल्याङ्कन"), ("शैक्षिक", "मूल्याङ्कन"),
+    ("avaliacao", "graduacao"), ("avaliar", "graduacao"), ("avaliacao", "faculdade"), ("avaliar", "faculdade"),
+    ("avaliacao", "formacao"),
 )  # fmt: skip
 _POINTS: tuple[tuple[str, ...], ...] = (
     ("how many points", "i "), ("how many points", "would i"), ("my points",), ("calculate", "points"),
@@ -66,6 +78,28 @@ _POINTS: tuple[tuple[str, ...], ...] = (
     ("quantos pontos", "eu"), ("quantos pontos", "faco"), ("quantos pontos", "tenho"), ("meus pontos",),
     ("calcular", "pontos"), ("minha pontuacao",),
 )  # fmt: skip
+
+
+# "hsp points pls", "pontos HSP", "HSP अंक": the two terms alone, no question about them, ask for the
+# calculation; "what are HSP points?" stays a knowledge question.
+_HSP_TERMS = (
+    "hsp", "highly skilled", "高度専門職", "高度人材", "koudo", "हाइली स्किल्ड", "altamente qualificad", "chat luong cao",
+)  # fmt: skip
+_POINT_TERMS = (" point", "pontos", "pontuacao", "diem", "अंक", "अङ्क", "पोइन्ट", "ポイント", "点数")
+_QUESTION_MARKS = (
+    "?", "？", "what", "how ", "why", "which", "when", "explain", "o que", "como", "por que", "qual", "explica",
+    "la gi", "the nao", "tai sao", "giai thich", "के हो", "कसरी", "किन", "とは", "何", "なぜ", "どう", "ですか", "説明",
+)  # fmt: skip
+TERSE_WORDS = 6
+
+
+def _terse_points(folded: str) -> bool:
+    return (
+        len(folded.split()) <= TERSE_WORDS
+        and any(parse.fold(term) in folded for term in _HSP_TERMS)
+        and any(parse.fold(term) in folded for term in _POINT_TERMS)
+        and not any(parse.fold(mark) in folded for mark in _QUESTION_MARKS)
+    )
 
 
 def _matches(folded: str, patterns: Iterable[tuple[str, ...]]) -> bool:
@@ -85,7 +119,7 @@ def requested_check(text: str, catalogs: Catalogs) -> Check | None:
         return "case"
     if _matches(folded, _CHECK):
         return "check"
-    if _matches(folded, _POINTS):
+    if _matches(folded, _POINTS) or _terse_points(folded):
         return "points"
     if _matches(folded, _FCE) and not any(marker in folded for marker in _CASE_STATUS):
         return "fce"
