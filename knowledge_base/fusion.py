@@ -45,7 +45,7 @@ class FusionWeights:
 # Tuned on the tuning part of the dev set only (`eval --tune`); the index's calibration.json, written
 # by `eval --calibrate`, carries the weights actually used.
 TUNED = FusionWeights(
-    dense_language=1.0, dense_any=0.0, bm25=0.3, bm25_any=0.3, k=3.0, question_dense=0.5, question_bm25=1.0
+    dense_language=1.0, dense_any=0.0, bm25=0.6, bm25_any=0.3, k=3.0, question_dense=1.0, question_bm25=1.0
 )
 
 
