@@ -84,6 +84,8 @@ FLOW_OF_FORM: dict[str, str | tuple[str, ...]] = {
     "points_form": ("points_", "pathway_mode"),
     "pathway_mode_form": "pathway_",
     "pathway_form": "pathway_",
+    "advice_form": "advice_",
+    "advice_booking_form": "advice_slot",
 }
 
 

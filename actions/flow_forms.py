@@ -18,10 +18,12 @@ from knowledge_base.languages import LANGUAGES
 
 log = logging.getLogger(__name__)
 
-FLOW_PREFIXES = ("fce_", "case_", "points_", "pathway_")
+FLOW_PREFIXES = ("fce_", "case_", "points_", "pathway_", "advice_")
 # Messages that are never a form's answer: buttons of other kinds (bot/domain/ excludes them from
 # the from_text mappings). A typed "stop" or "a person" is judged by the api with the question.
-NOT_ANSWERS = frozenset({"choose", "set_language", "ask_topic", "more_detail", "feedback"})
+NOT_ANSWERS = frozenset({
+    "choose", "set_language", "ask_topic", "more_detail", "feedback", "request_advice", "advice_status", "book_advice",
+})  # fmt: skip
 
 
 def is_flow_slot(name: str) -> bool:
@@ -90,6 +92,8 @@ ASKED_SLOTS = (
     "pathway_edu_level", "pathway_edu_country", "pathway_edu_field", "pathway_jp_grad", "pathway_age",
     "pathway_experience", "pathway_exp_field", "pathway_japanese", "pathway_ssw_test", "pathway_job_field",
     "pathway_salary",
+    "advice_current", "advice_japanese", "advice_goal", "advice_field", "advice_education", "advice_qualification",
+    "advice_time_zone", "advice_consent", "advice_slot",
 )  # fmt: skip
 # One registered action per question; rasa-sdk registers every concrete Action subclass.
 ASK_ACTIONS = [type(f"AskSlot_{slot}", (AskSlot,), {"slot": slot, "__module__": __name__}) for slot in ASKED_SLOTS]
@@ -201,6 +205,26 @@ class ValidatePathwayModeForm(FlowValidation):
 class ValidatePathwayForm(FlowValidation):
     def name(self) -> str:
         return "validate_pathway_form"
+
+
+class ValidateAdviceForm(FlowValidation):
+    def name(self) -> str:
+        return "validate_advice_form"
+
+
+class ValidateAdviceBookingForm(FlowValidation):
+    """A session time. A time left from an earlier booking is no answer: the question is always asked
+    (the free times change)."""
+
+    def name(self) -> str:
+        return "validate_advice_booking_form"
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if tracker.get_slot("requested_slot") != "advice_slot":
+            return [SlotSet("advice_slot", None)]
+        return await super().get_validation_events(dispatcher, tracker, domain)
 
 
 class ValidateCaseStatusForm(FlowValidation):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
 import uuid
 from abc import ABC, abstractmethod
@@ -16,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import FLOW_OF_FORM, clear, relay_replies
 from actions.api_client import ApiClient, ApiError
-from actions.flow_forms import flow_body, is_flow_slot, latest_intent
+from actions.flow_forms import flow_body, flow_slots, is_flow_slot, latest_intent
 
 log = logging.getLogger(__name__)
 # A lost answer to the submit is retried with the same Idempotency-Key: one case, the same code.
@@ -197,3 +198,80 @@ class ActionFlowStop(Action):
         if intent == "request_human":
             return events
         return events + (clear(tracker, prefix) if prefix else [])
+
+
+def advice_key(tracker: Tracker) -> str:
+    """The advice request's Idempotency-Key: this conversation, this run of the form (when it was
+    activated) and its answers. A retried submit is the same request; a new run is a new one."""
+    started = next(
+        (
+            str(event.get("timestamp"))
+            for event in reversed(tracker.events)
+            if isinstance(event, dict) and event.get("event") == "active_loop" and event.get("name") == "advice_form"
+        ),
+        "",
+    )
+    answers = json.dumps(flow_slots(tracker), sort_keys=True, ensure_ascii=False, default=str)
+    digest = hashlib.sha256(f"{tracker.sender_id}\x1f{started}\x1f{answers}".encode()).hexdigest()
+    return f"chat-advice-{digest}"
+
+
+class ActionAdviceSubmit(FlowAction):
+    """The finished advice_form becomes a request (POST /internal/v1/flows/advice/request, the web's
+    AdviceService): the api shows the learning path, the reference and the offer to choose a time."""
+
+    def name(self) -> str:
+        return "action_advice_submit"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if tracker.get_slot("advice_consent") is False:
+            dispatcher.utter_message(response="utter_advice_no_consent")
+            return clear(tracker, "advice_")
+        key = advice_key(tracker)
+        for attempt in range(SUBMIT_ATTEMPTS):
+            try:
+                answer = await self.api.post(
+                    "/internal/v1/flows/advice/request", flow_body(tracker), headers={"Idempotency-Key": key}
+                )
+            except ApiError as exc:
+                if exc.status is not None and exc.status < 500:
+                    log.error("advice request refused status=%s detail=%s", exc.status, _locations(exc.detail))
+                    break
+                log.warning("advice request attempt=%d failed status=%s", attempt + 1, exc.status)
+                await asyncio.sleep(RETRY_PAUSE_SECONDS * (attempt + 1))
+                continue
+            relay_replies(dispatcher, [r for r in answer.get("replies") or [] if isinstance(r, dict)])
+            log.info("advice request created from chat")
+            return clear(tracker, "advice_")
+        dispatcher.utter_message(response="utter_flow_unavailable")
+        return clear(tracker, "advice_")
+
+
+class ActionAdviceBook(FlowAction):
+    """Book the time the advice_booking_form chose; the api confirms it, or says it was just taken."""
+
+    def name(self) -> str:
+        return "action_advice_book"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        answer = await self.relay(dispatcher, "/internal/v1/flows/advice/book", flow_body(tracker))
+        if answer is not None:
+            log.info("advice booking outcome=%s", answer.get("outcome"))
+        return clear(tracker, "advice_slot")
+
+
+class ActionAdviceStatus(FlowAction):
+    """ "How is my advice request?": this conversation's latest request, its session and path."""
+
+    def name(self) -> str:
+        return "action_advice_status"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        await self.relay(dispatcher, "/internal/v1/flows/advice/status", flow_body(tracker))
+        return []

@@ -196,6 +196,18 @@ class AdviceService:
             raise ConversationNotFound(conversation_id)
         return self.create(request, str(channel), idempotency_key, conversation_id)
 
+    def of_conversation(self, conversation_id: str) -> int | None:
+        """The latest request made in this chat (the chat is its contact, so it may follow it without
+        the access code); None when it made none."""
+        with self.db.session() as session:
+            found = session.scalar(
+                select(AdviceRequest.id)
+                .where(AdviceRequest.conversation_id == conversation_id)
+                .order_by(AdviceRequest.id.desc())
+                .limit(1)
+            )
+        return int(found) if found is not None else None
+
     def _by_key(self, key_hash: str, key: str) -> AdviceRequestOut | None:
         with self.db.session() as session:
             row = session.scalars(select(AdviceRequest).where(AdviceRequest.idempotency_hash == key_hash)).first()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
+from api.chat_flows import advice
 from api.chat_flows import slots as s
 from api.chat_flows.context import Ctx, ask, choice
 from api.chat_flows.places import language_name, official_language, own_language_name
@@ -222,6 +223,8 @@ ASKS: dict[str, Callable[[Ctx, Slots], Reply]] = {
     "pathway_ssw_test": _fields("pathway_ssw_test", SSW_FIELDS, (s.NONE, "flow.button.no_ssw_test")),
     "pathway_job_field": _fields("pathway_job_field", WORK_FIELDS[:-1], (s.NONE, "flow.button.no_job_offer")),
     "pathway_salary": _listed("pathway_salary", (s.SKIPPED,), lambda ctx, v: ctx.t("flow.button.salary_unknown")),
+    # Career advice (issue #17): api/chat_flows/advice.py.
+    **advice.ASKS,
 }
 
 

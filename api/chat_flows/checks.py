@@ -6,13 +6,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
 
+from api.chat_flows import advice, words
 from api.chat_flows import slots as s
-from api.chat_flows import words
 from api.chat_flows.asks import (
     CATEGORIES,
     DOCUMENTS,
@@ -25,6 +23,9 @@ from api.chat_flows.asks import (
     field_name,
 )
 from api.chat_flows.context import Ctx
+from api.chat_flows.outcome import Outcome as Outcome
+from api.chat_flows.outcome import bad as bad
+from api.chat_flows.outcome import ok as ok
 from api.chat_flows.places import find_country, find_language, language_name
 from api.conversations.secrets import MASKED_CODE
 from api.core import parse
@@ -47,27 +48,6 @@ MIN_SALARY, MAX_SALARY = 100_000, 1_000_000_000
 PLAUSIBLE_ANNUAL = 1_200_000
 MONTHS = 12
 REFERENCE = re.compile(r"FCE\W*(\d{4})\W*(\d{1,8})")
-
-
-@dataclass
-class Outcome:
-    updates: dict[str, s.Value] = field(default_factory=dict)
-    error: str | None = None
-    # Said before the next question when an answer was taken in a reading the person should see and
-    # can correct ("¥300,000 a month is ¥3,600,000 a year", "2077 BS is 2020").
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def valid(self) -> bool:
-        return self.error is None
-
-
-def ok(slot: str, value: s.Value, **more: s.Value) -> Outcome:
-    return Outcome({slot: value, **more})
-
-
-def bad(ctx: Ctx, slot: str, key: str, **params: Any) -> Outcome:
-    return Outcome({slot: None}, ctx.t(key, **params))
 
 
 def _text(limit: int) -> Callable[[Ctx, str, s.Value, Slots], Outcome]:
@@ -547,6 +527,9 @@ CHECKS: dict[str, Check] = {
     "pathway_ssw_test": pathway_ssw_test,
     "pathway_job_field": pathway_job_field,
     "pathway_salary": pathway_salary,
+    # Career advice (issue #17): api/chat_flows/advice.py; consent as for an evaluation.
+    **advice.CHECKS,
+    "advice_consent": fce_consent,
 }
 
 

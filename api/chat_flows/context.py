@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from api.conversations.responses import Reply
 from api.core.i18n import Catalogs
 from api.fce.comparability import ComparabilityData
+
+if TYPE_CHECKING:
+    from api.advice.service import AdviceService
 
 # LINE shows at most 13 quick replies (api/channels/line/render.py); the cancel button must survive.
 BUTTON_LIMITS = {"line": 13}
@@ -22,6 +25,9 @@ class Ctx:
     catalogs: Catalogs
     data: ComparabilityData
     base_url: str = ""
+    # The career-advice questions that read the person's request (its free session times).
+    conversation_id: str = ""
+    advice: AdviceService | None = None
 
     def t(self, key: str, **params: Any) -> str:
         return self.catalogs.gettext(key, self.language, **params)

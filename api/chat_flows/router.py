@@ -7,14 +7,17 @@ with a re-ask, a malformed call from the action server is a 422 naming the field
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, Header, HTTPException, status
 from pydantic import ValidationError
 
-from api.chat_flows import results, words
+from api.advice.schemas import AdviceRequestIn
+from api.advice.service import AdviceService, SlotTaken
+from api.chat_flows import advice, results, words
 from api.chat_flows.asks import render_ask
 from api.chat_flows.context import Ctx, choice
 from api.chat_flows.prefill import prefill
@@ -28,7 +31,7 @@ from api.conversations.service import ConversationNotFound, ConversationService,
 from api.core import parse
 from api.core.config import Settings
 from api.core.i18n import Catalogs
-from api.deps import CatalogsDep, ConversationsDep, FceDep, GuidanceDep, SettingsDep, actions_caller
+from api.deps import AdviceDep, CatalogsDep, ConversationsDep, FceDep, GuidanceDep, SettingsDep, actions_caller
 from api.fce import guards
 from api.fce.deps import Fce
 from api.fce.service import CaseNotFound
@@ -49,6 +52,7 @@ class Env:
     catalogs: Catalogs
     settings: Settings
     fce: Fce
+    advice: AdviceService
 
 
 def _env(
@@ -56,8 +60,9 @@ def _env(
     catalogs: CatalogsDep,
     settings: SettingsDep,
     fce: FceDep,
+    advice: AdviceDep,
 ) -> Env:
-    return Env(service, catalogs, settings, fce)
+    return Env(service, catalogs, settings, fce, advice)
 
 
 EnvDep = Annotated[Env, Depends(_env)]
@@ -70,7 +75,8 @@ def _context(body: FlowRequest, env: Env) -> Ctx:
         language, channel = conversation.language, conversation.channel
     except ConversationNotFound:
         language, channel = body.language or DEFAULT_LANGUAGE, "widget"
-    return Ctx(language, channel, env.catalogs, env.fce.data, env.settings.public_base_url.rstrip("/"))
+    base_url = env.settings.public_base_url.rstrip("/")
+    return Ctx(language, channel, env.catalogs, env.fce.data, base_url, body.conversation_id, env.advice)
 
 
 def _plain(slots: Mapping[SlotName, Value]) -> dict[str, Value]:
@@ -249,3 +255,114 @@ def _said_nikkei(service: ConversationService, conversation_id: str) -> bool:
     except ConversationNotFound:
         return False
     return any(message["role"] == "user" and parse.keyword(str(message["text"]), words.NIKKEI) for message in history)
+
+
+# -- Career advice (issue #17 item 2): the web's AdviceService, with this conversation as the contact. --
+
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
+_SLOT_VALUE = re.compile(rf"^{advice.SLOT_PREFIX}([1-9][0-9]{{0,9}})$")
+
+
+def _advice_request(ctx: Ctx, body: FlowRequest) -> AdviceRequestIn:
+    """The finished advice_form as the web form's request; 422 naming the slot otherwise."""
+    try:
+        return AdviceRequestIn.model_validate(advice.request_body(ctx, _plain(body.slots)))
+    except advice.Incomplete as error:
+        raise _slot_error(error.slot, "the form has no answer for this slot") from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "slots"
+        raise _slot_error(advice.REQUEST_FIELDS.get(field, field), first["msg"]) from None
+
+
+@router.post("/advice/request")
+def advice_request(body: FlowRequest, env: EnvDep, idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
+    """Create the request from the advice_form (a retry with the same Idempotency-Key is the same
+    request), then show its learning path, its reference and access code (delivered once, masked
+    everywhere it is kept: api/conversations/secrets.py) and the offer to choose a session time."""
+    ctx = _context(body, env)
+    request = _advice_request(ctx, body)
+    try:
+        created, _new = env.advice.create_from_chat(request, body.conversation_id, idempotency_key)
+    except ConversationNotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="unknown conversation") from None
+    if created.access_code:
+        env.service.secrets.park(body.conversation_id, secrets.ISSUED, created.access_code)
+    status_url = f"{ctx.base_url}/advice/status?lang={ctx.language}"
+    free = len(advice.offered_slots(ctx, request.time_zone or "UTC"))
+    replies = [
+        advice.path_reply(ctx, created.suggested_path, created.nqf_url, created.case_studies),
+        Reply(
+            text=ctx.t(
+                "advice.chat.created",
+                reference=created.reference,
+                access_code=secrets.MASKED_CODE if created.access_code else "-",
+                url=status_url,
+            )
+        ),
+        advice.book_offer(ctx, free),
+    ]
+    log.info("advice request from chat steps=%d free_slots=%d", len(created.suggested_path), free)
+    return {"reference": created.reference, "free_slots": free, "replies": _replies(replies)}
+
+
+def _ask_for_advice(ctx: Ctx) -> Reply:
+    button = {"title": ctx.t("advice.chat.button.ask"), "payload": "/request_advice"}
+    return Reply(text=ctx.t("advice.chat.status_none", base=ctx.base_url), buttons=[button])
+
+
+@router.post("/advice/book")
+def advice_book(body: FlowRequest, env: EnvDep) -> dict[str, Any]:
+    """Book the time the advice_booking_form chose for this conversation's latest request."""
+    ctx = _context(body, env)
+    match = _SLOT_VALUE.match(str(body.slots.get("advice_slot") or ""))
+    if match is None:
+        raise _slot_error("advice_slot", "expected a slot offered by the booking question")
+    request_id, zone = advice.request_zone(ctx)
+    if request_id is None:
+        return {"outcome": "no_request", "replies": _replies([_ask_for_advice(ctx)])}
+    try:
+        booking = env.advice.book(request_id, int(match.group(1)), None)
+    except SlotTaken:
+        free = len(advice.offered_slots(ctx, zone))
+        again = {"title": ctx.t("advice.chat.button.other_time"), "payload": "/book_advice"}
+        reply = Reply(text=ctx.t("advice.chat.taken"), buttons=[again]) if free else advice.book_offer(ctx, 0)
+        return {"outcome": "taken", "replies": _replies([reply])}
+    text = ctx.t(
+        "advice.chat.booked",
+        time=advice.slot_label(ctx, booking.starts_at, zone),
+        zone=advice.zone_label(zone, booking.starts_at),
+        minutes=booking.minutes,
+        advisor=booking.advisor,
+        hours=env.advice.settings.reminder_hours,
+    )
+    return {"outcome": "booked", "replies": _replies([Reply(text=text)])}
+
+
+@router.post("/advice/status")
+def advice_status(body: FlowRequest, env: EnvDep) -> dict[str, Any]:
+    """ "How is my advice request?": the latest request of this conversation, its session and path."""
+    ctx = _context(body, env)
+    request_id, zone = advice.request_zone(ctx)
+    if request_id is None:
+        return {"outcome": "none", "replies": _replies([_ask_for_advice(ctx)])}
+    view = env.advice.status(request_id)
+    lines = [ctx.t("advice.chat.status", reference=view.reference, state=ctx.t(f"advice.chat.state.{view.state}"))]
+    if view.booking is not None:
+        booking = view.booking
+        lines.append(
+            ctx.t(
+                "advice.chat.status_booked",
+                time=advice.slot_label(ctx, booking.starts_at, zone),
+                zone=advice.zone_label(zone, booking.starts_at),
+                minutes=booking.minutes,
+                advisor=booking.advisor,
+            )
+        )
+    if view.suggested_path:
+        lines += ["", ctx.t("advice.path.title"), " → ".join(step.name for step in view.suggested_path)]
+    buttons = []
+    if view.state != "closed" and advice.offered_slots(ctx, zone):
+        key = "advice.chat.button.rebook" if view.booking else "advice.chat.button.book"
+        buttons.append({"title": ctx.t(key), "payload": "/book_advice"})
+    return {"outcome": view.state, "replies": _replies([Reply(text="\n".join(lines), buttons=buttons)])}

@@ -48,6 +48,15 @@ SlotName = Literal[
     "pathway_ssw_test",
     "pathway_job_field",
     "pathway_salary",
+    "advice_current",
+    "advice_japanese",
+    "advice_goal",
+    "advice_field",
+    "advice_education",
+    "advice_qualification",
+    "advice_time_zone",
+    "advice_consent",
+    "advice_slot",
 ]
 SLOT_NAMES: tuple[str, ...] = get_args(SlotName)
 
@@ -96,6 +105,19 @@ FORMS: dict[str, tuple[str, ...]] = {
         "pathway_job_field",
         "pathway_salary",
     ),
+    # Career advice (issue #17 item 2): the web form's answers (api/advice/schemas.py AdviceRequestIn; the
+    # chat itself is the contact), then, once the request exists, a session time (advice_booking_form).
+    "advice_form": (
+        "advice_current",
+        "advice_japanese",
+        "advice_goal",
+        "advice_field",
+        "advice_education",
+        "advice_qualification",
+        "advice_time_zone",
+        "advice_consent",
+    ),
+    "advice_booking_form": ("advice_slot",),
 }
 ASKED_SLOTS: tuple[str, ...] = tuple(slot for slots in FORMS.values() for slot in slots)
 

@@ -27,7 +27,7 @@ from knowledge_base.language import LANGUAGES
 QUESTION_CONFIDENCE = 0.8
 # Yes/no questions: Rasa maps affirm/deny to true/false, and its model calls "👎" an affirm. A typed
 # answer is read from the text instead (api/chat_flows/parse.py knows yes and no in five languages).
-YES_NO_SLOTS = frozenset({"fce_consent", "points_jp_degree", "pathway_jp_grad"})
+YES_NO_SLOTS = frozenset({"fce_consent", "points_jp_degree", "pathway_jp_grad", "advice_consent"})
 # Without a "?", only a sentence counts as a question: four words, or a long unspaced (Japanese) line.
 QUESTION_MIN_WORDS, QUESTION_MIN_CHARS_UNSPACED = 4, 10
 Answerer = Callable[[str], list[Reply]]

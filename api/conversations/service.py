@@ -117,7 +117,12 @@ def as_rasa_text(text: str) -> str:
 
 CANCEL_HANDOFF = "/cancel_handoff"
 # Forms a typed request starts directly (api/conversations/starts.py); the checks go through points_check.
-STARTS = {"fce": "/start_fce", "case": "/check_case_status"}
+STARTS = {
+    "fce": "/start_fce",
+    "case": "/check_case_status",
+    "advice": "/request_advice",
+    "advice_status": "/advice_status",
+}
 
 
 def typed_button_payload(text: str, buttons: list[dict[str, Any]]) -> str | None:

@@ -18,7 +18,7 @@ from api.core import parse
 from api.core.i18n import Catalogs
 from knowledge_base.language import LANGUAGES
 
-Check = Literal["check", "points", "fce", "case"]
+Check = Literal["check", "points", "fce", "case", "advice", "advice_status"]
 # The buttons of the question "which check?" (api/chat_flows/asks.py): typed out, they are that choice.
 BUTTON_KEYS: dict[Check, str] = {"check": "flow.button.mode_check", "points": "flow.button.mode_points"}
 
@@ -80,6 +80,39 @@ _POINTS: tuple[tuple[str, ...], ...] = (
 )  # fmt: skip
 
 
+# Career advice for oneself (issue #17): asked for, or a session booked. "What is a learning path?" or
+# "what does an advisor do?" names no request and stays a knowledge question.
+_ADVICE: tuple[tuple[str, ...], ...] = (
+    ("career advice", " i "), ("career advice", " me "), ("career advice", " me."), ("advice", "my career"),
+    ("advise me",), ("career counsel",), ("career consultation",), ("learning path", "for me"),
+    ("learning path", " my "), ("book", "advisor"), ("book", "advice"), ("book", "career"),
+    ("appointment", "advisor"), ("session", "advisor", " i "), ("advice", "my future"),
+    ("キャリア相談",), ("キャリア", "相談したい"), ("進路", "相談したい"), ("学習", "相談したい"),
+    ("相談", "予約したい"), ("相談を予約",), ("アドバイザー", "予約"), ("キャリア", "アドバイス", "ほしい"),
+    ("キャリア", "アドバイス", "欲しい"), ("自分", "学習経路"), ("私の", "学習経路"), ("キャリアについて", "相談"),
+    ("tu van nghe nghiep", "toi"), ("tu van nghe nghiep", "em"), ("tu van nghe nghiep", "minh"),
+    ("dat lich", "tu van"), ("muon", "tu van", "hoc tap"), ("muon", "tu van", "nghe nghiep"),
+    ("lo trinh hoc", "cho toi"), ("lo trinh hoc", "cua toi"), ("lo trinh hoc", "cho em"), ("hen", "chuyen vien tu van"),
+    ("करियर सल्लाह", "चाहियो"), ("करियर सल्लाह", "चाहन्छु"), ("करियर परामर्श", "चाहियो"), ("करियर परामर्श", "चाहन्छु"),
+    ("परामर्श", "बुक"), ("सल्लाहकार", "बुक"), ("मेरो", "सिकाइ मार्ग"), ("मलाई", "करियर सल्लाह"), ("career salah",),
+    ("orientacao", "carreira", "quero"), ("orientacao", "carreira", "preciso"), ("orientacao", "carreira", "gostaria"),
+    ("aconselhamento", "carreira"), ("agendar", "orientador"), ("agendar", "sessao"), ("agendar", "orientacao"),
+    ("marcar", "sessao"), ("marcar", "orientador"), ("trilha de aprendizagem", "para mim"),
+    ("meu", "caminho de aprendizagem"), ("conselho", "minha carreira"), ("orientacao", "minha carreira"),
+)  # fmt: skip
+# The request already made: its state and session ("how is my advice request?", "my appointment").
+_ADVICE_STATUS: tuple[tuple[str, ...], ...] = (
+    ("my advice request",), ("my appointment",), ("my advice appointment",), ("my advice session",),
+    ("my advisor session",), ("advice request", "status"), ("when is my", "session"), ("when is my", "appointment"),
+    ("相談", "状況"), ("相談", "どうなって"), ("予約", "確認"), ("私の予約",), ("相談の予約は",), ("相談はいつ",),
+    ("lich hen cua toi",), ("lich tu van cua toi",), ("yeu cau tu van", "the nao"), ("yeu cau tu van", "tinh trang"),
+    ("lich hen", "khi nao"), ("lich tu van", "khi nao"),
+    ("मेरो अपोइन्टमेन्ट",), ("मेरो परामर्श",), ("परामर्श", "अवस्था"), ("परामर्श", "कहिले"), ("परामर्श अनुरोध", "स्थिति"),
+    ("meu agendamento",), ("minha sessao",), ("meu pedido de orientacao",), ("orientacao", "status"),
+    ("aconselhamento", "como esta"), ("quando e", "minha sessao"),
+)  # fmt: skip
+
+
 # "hsp points pls", "pontos HSP", "HSP अंक": the two terms alone, no question about them, ask for the
 # calculation; "what are HSP points?" stays a knowledge question.
 _HSP_TERMS = (
@@ -117,6 +150,10 @@ def requested_check(text: str, catalogs: Catalogs) -> Check | None:
     folded = f" {parse.fold(text)} "
     if _matches(folded, _CASE):
         return "case"
+    if _matches(folded, _ADVICE_STATUS):
+        return "advice_status"
+    if _matches(folded, _ADVICE):
+        return "advice"
     if _matches(folded, _CHECK):
         return "check"
     if _matches(folded, _POINTS) or _terse_points(folded):

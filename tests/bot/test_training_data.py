@@ -21,6 +21,8 @@ REQUIRED_INTENTS = {
     "points_check", "change_language", "bot_challenge", "ask_guidance",
 }  # fmt: skip
 PAYLOAD_ONLY = {"set_language", "ask_topic", "more_detail", "feedback", "choose"}
+# Started by the api from a typed request (api/conversations/starts.py) or by a button: no examples.
+PAYLOAD_ONLY |= {"request_advice", "advice_status", "book_advice"}
 MIN_TRAINING, MIN_HELDOUT = 25, 5
 
 
