@@ -21,7 +21,6 @@ from api.fce.brought import Brought, BroughtRefused
 from api.fce.config import FceSettings
 from api.fce.deps import Fce, client_ip, field_error, request_language
 from api.fce.documents import DocumentRejected
-from api.fce.downloads import STATEMENT_DOC, statement_response
 from api.fce.evaluations import EvaluationService, NotEvaluated
 from api.fce.schemas import ApplicationBase, CaseStatusOut, CreatedCaseOut, DocumentOut, WebApplication
 from api.fce.service import (
@@ -34,6 +33,7 @@ from api.fce.service import (
     iso,
 )
 from api.fce.statement import UncoveredText
+from api.fce.web.downloads import STATEMENT_DOC, statement_response
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/fce", tags=["fce"])
