@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.fce import preview
-from api.fce.web import actions_api, applicant_api, apply_page, console_pages, evaluator_api, status_page
+from api.fce.web import actions_api, applicant_api, apply_page, console_pages, evaluator_api, preview_api, status_page
 
 router = APIRouter(tags=["fce"])
-router.include_router(preview.router)
+router.include_router(preview_api.router)
 router.include_router(applicant_api.router)
 router.include_router(actions_api.router)
 router.include_router(apply_page.router)
