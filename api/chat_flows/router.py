@@ -30,7 +30,7 @@ from api.core.config import Settings
 from api.core.i18n import Catalogs
 from api.deps import CatalogsDep, ConversationsDep, FceDep, GuidanceDep, SettingsDep, actions_caller
 from api.fce import guards
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from api.fce.service import CaseNotFound
 from api.knowledge.guidance import GuidanceService
 from api.knowledge.search import KnowledgeUnavailable

@@ -25,8 +25,9 @@ from starlette.datastructures import FormData
 
 from api.core.i18n import Catalogs, format_date
 from api.deps import CatalogsDep, FceDep, PagesDep, RecordsDep, SharesDep, VerifierDep
-from api.fce.deps import Fce, request_language
+from api.fce.feature import Fce
 from api.fce.web.applicant_api import open_case
+from api.fce.web.request import request_language
 from api.fce.web.status_page import PAGE_HEADERS
 from api.records import sdjwt
 from api.records.issuing import RecordsService

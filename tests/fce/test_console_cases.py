@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from api.core.config import REPO_ROOT
 from api.core.i18n import Catalogs
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from tests.fce.conftest import create, evaluated, move, staff
 
 CATALOGS = Catalogs(REPO_ROOT / "locales")

@@ -10,9 +10,9 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from api.core.i18n import Catalogs
 from api.deps import CatalogsDep, FceDep
 from api.fce.countries import country_name
-from api.fce.deps import request_language
 from api.fce.preview import preview_result
 from api.fce.schemas import CountryOut, CredentialOptionOut, PreviewOut, PreviewRequest
+from api.fce.web.request import request_language
 
 router = APIRouter(prefix="/api/v1/fce", tags=["fce"])
 
