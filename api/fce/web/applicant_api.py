@@ -22,7 +22,7 @@ from api.fce.config import FceSettings
 from api.fce.documents import DocumentRejected
 from api.fce.evaluations import EvaluationService, NotEvaluated
 from api.fce.feature import Fce
-from api.fce.schemas import ApplicationBase, CaseStatusOut, CreatedCaseOut, DocumentOut, WebApplication
+from api.fce.schemas import ApplicationBase, WebApplication
 from api.fce.service import (
     CaseClosedForDocuments,
     CaseNotFound,
@@ -35,6 +35,7 @@ from api.fce.service import (
 from api.fce.statement import UncoveredText
 from api.fce.web.downloads import STATEMENT_DOC, statement_response
 from api.fce.web.request import client_ip, field_error, request_language
+from api.fce.web.responses import CaseStatusOut, CreatedCaseOut, DocumentOut
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/fce", tags=["fce"])

@@ -11,8 +11,9 @@ from api.core.i18n import Catalogs
 from api.deps import CatalogsDep, FceDep
 from api.fce.countries import country_name
 from api.fce.preview import preview_result
-from api.fce.schemas import CountryOut, CredentialOptionOut, PreviewOut, PreviewRequest
+from api.fce.schemas import PreviewRequest
 from api.fce.web.request import request_language
+from api.fce.web.responses import CountryOut, CredentialOptionOut, PreviewOut
 
 router = APIRouter(prefix="/api/v1/fce", tags=["fce"])
 
