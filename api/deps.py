@@ -30,8 +30,8 @@ from api.core.config import Settings
 from api.core.i18n import Catalogs
 from api.db.session import Database
 from api.fce.config import MailSettings
-from api.fce.deps import Fce
 from api.fce.evaluations import EvaluationService
+from api.fce.feature import Fce
 from api.fce.notify import Notifier
 from api.fce.statement import Issuer
 from api.insights.service import InsightsService

@@ -43,9 +43,9 @@ from api.core.limits import DEFAULT_CAP, BodyLimit
 from api.core.site import site_nav
 from api.db.migrate import upgrade
 from api.deps import CatalogsDep, PagesDep
-from api.fce import router as fce_router
-from api.fce.cases import MULTIPART_OVERHEAD
 from api.fce.schemas import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
+from api.fce.web import router as fce_router
+from api.fce.web.applicant_api import MULTIPART_OVERHEAD
 from api.insights import router as insights_router
 from api.knowledge import actions_api as knowledge_actions
 from api.knowledge import router as knowledge_router

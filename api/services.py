@@ -37,7 +37,7 @@ from api.core.config import Settings
 from api.core.i18n import Catalogs, load_catalogs
 from api.db.session import Database
 from api.fce.config import FceSettings, MailSettings
-from api.fce.deps import Fce, build_fce
+from api.fce.feature import Fce, build_fce
 from api.insights.service import InsightsService
 from api.knowledge.guidance import GuidanceService
 from api.knowledge.search import KnowledgeBase

@@ -30,10 +30,10 @@ from api.db.session import Database
 from api.fce import access
 from api.fce.comparability import load_comparability
 from api.fce.config import FceSettings
-from api.fce.deps import Fce
-from api.fce.evaluator_api import case_list
+from api.fce.feature import Fce
 from api.fce.schemas import CredentialIn, WebApplication
 from api.fce.service import CaseService
+from api.fce.web.evaluator_api import case_list
 from api.fce.workflow import Status
 from knowledge_base.languages import LANGUAGES
 

@@ -28,9 +28,9 @@ from api.channels.config import ChannelSettings
 from api.core.config import REPO_ROOT, Settings
 from api.fce.comparability import load_comparability
 from api.fce.config import FceSettings
-from api.fce.deps import Fce
 from api.fce.evaluations import EvaluationService
 from api.fce.evaluator_schemas import EvaluationIn
+from api.fce.feature import Fce
 from api.fce.schemas import TransitionRequest, WebApplication
 from api.fce.service import CaseService
 from api.fce.workflow import Status

@@ -9,6 +9,10 @@ The root modules are the composition layer: `main.py` builds the app, `services.
 service, `deps.py` hands those services to routes, `tables.py` lists every table for Alembic. They may
 import any package; packages may import nothing from the root except `api.deps` (the route
 dependencies), so the layer stays on top and adds no cycle of its own.
+
+A package split by role keeps its HTTP layer (routes, pages, response models, request helpers) in a
+`web/` subpackage and its rules beside it: `api/fce/web/` imports `api/fce/`, never the reverse, and the
+rules import neither the HTTP framework nor the route dependencies (LAYERED_PACKAGES).
 """
 
 from __future__ import annotations
@@ -37,8 +41,9 @@ def _type_checking_only(node: ast.If) -> bool:
     )
 
 
-def imported_modules(path: Path) -> Iterator[str]:
-    """Every `api...` module the file imports, with `from api.x import y` also yielding `api.x.y`."""
+def imported_modules(path: Path, roots: frozenset[str] = frozenset({"api"})) -> Iterator[str]:
+    """Every `api...` module (or one under `roots`) the file imports, with `from api.x import y` also
+    yielding `api.x.y`."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     skipped: set[int] = set()
     for node in ast.walk(tree):
@@ -49,7 +54,7 @@ def imported_modules(path: Path) -> Iterator[str]:
         if id(node) in skipped:
             continue
         if isinstance(node, ast.Import):
-            yield from (alias.name for alias in node.names if alias.name.split(".")[0] == "api")
+            yield from (alias.name for alias in node.names if alias.name.split(".")[0] in roots)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")
@@ -57,7 +62,7 @@ def imported_modules(path: Path) -> Iterator[str]:
                 source = ".".join(base + ([node.module] if node.module else []))
             else:
                 source = node.module or ""
-            if source.split(".")[0] != "api":
+            if source.split(".")[0] not in roots:
                 continue
             yield source
             yield from (f"{source}.{alias.name}" for alias in node.names)
@@ -210,3 +215,54 @@ def test_services_are_read_from_app_state_only_by_the_root() -> None:
         if "app.state" in path.read_text(encoding="utf-8") and path.stem not in {"main", "deps", "services"}
     )
     assert readers == [], f"modules reading app.state directly: {readers}"
+
+
+# Package -> its web layer. The package's other modules (its rules) must not import the web layer, the
+# HTTP framework or the route dependencies: routes, pages and HTTP shapes live in the web layer only.
+LAYERED_PACKAGES = {"api.fce": "api.fce.web"}
+HTTP_FRAMEWORK = ("fastapi", "starlette", "api.deps")
+
+
+def _within(module: str, package: str) -> bool:
+    return module == package or module.startswith(f"{package}.")
+
+
+def layer_violations(imports_of: dict[str, set[str]]) -> list[str]:
+    """`module imports target` for every import from a package's rules into its web layer or HTTP."""
+    found = []
+    for module, imported in sorted(imports_of.items()):
+        for package, web in LAYERED_PACKAGES.items():
+            if not _within(module, package) or _within(module, web):
+                continue
+            targets = {t for t in imported if any(_within(t, forbidden) for forbidden in (web, *HTTP_FRAMEWORK))}
+            # `from fastapi import status` yields fastapi and fastapi.status: name the module once.
+            found.extend(
+                f"{module} imports {target}"
+                for target in sorted(targets)
+                if not any(target.startswith(f"{other}.") for other in targets)
+            )
+    return found
+
+
+def test_the_rules_of_a_layered_package_import_neither_its_web_layer_nor_http() -> None:
+    roots = frozenset({"api", "fastapi", "starlette"})
+    imports_of = {module_name(path): set(imported_modules(path, roots)) for path in python_files()}
+    for web in LAYERED_PACKAGES.values():
+        assert any(_within(module, web) for module in imports_of), f"{web} is gone: update LAYERED_PACKAGES"
+    found = layer_violations(imports_of)
+    assert not found, "rules that import their web layer or HTTP:\n" + "\n".join(found)
+
+
+def test_the_layer_check_finds_a_rule_that_imports_the_web_layer() -> None:
+    imports_of = {
+        "api.fce.service": {"api.fce.web.responses", "api.fce.models"},
+        "api.fce.workflow": {"fastapi", "fastapi.status", "api.fce.models"},
+        "api.fce": {"api.deps"},
+        "api.fce.web.router": {"api.fce.service", "fastapi", "api.deps"},
+        "api.records.routes": {"api.fce.web.applicant_api"},
+    }
+    assert layer_violations(imports_of) == [
+        "api.fce imports api.deps",
+        "api.fce.service imports api.fce.web.responses",
+        "api.fce.workflow imports fastapi",
+    ]

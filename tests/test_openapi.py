@@ -120,3 +120,13 @@ def test_response_models_refuse_unknown_fields(spec: dict[str, Any]) -> None:
     schemas = spec["components"]["schemas"]
     for name in ("CaseFileOut", "PointsResponse", "QueueOut", "AlertsOut", "TurnOut", "SearchOut", "MeOut"):
         assert schemas[name].get("additionalProperties") is False, name
+
+
+def test_the_webhooks_document_their_acknowledgement(spec: dict[str, Any]) -> None:
+    # Public routes outside /api/: LINE and Telegram read only the status, but the document names the body.
+    for path in ("/webhooks/line", "/webhooks/telegram"):
+        content = spec["paths"][path]["post"]["responses"]["200"]["content"]
+        assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/WebhookStoredOut"}, path
+    acknowledgement = spec["components"]["schemas"]["WebhookStoredOut"]
+    assert set(acknowledgement["properties"]) == {"stored", "duplicates"}
+    assert acknowledgement.get("additionalProperties") is False

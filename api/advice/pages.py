@@ -21,8 +21,8 @@ from api.core.i18n import Catalogs
 from api.core.site import site_nav
 from api.deps import AdviceDep, CatalogsDep, PagesDep
 from api.fce import guards
-from api.fce.deps import client_ip, request_language
-from api.fce.status_page import MAX_FORM_BYTES, PAGE_HEADERS
+from api.fce.web.request import client_ip, request_language
+from api.fce.web.status_page import MAX_FORM_BYTES, PAGE_HEADERS
 from api.pathways.data import framework_qualifications, localised, pathway_rules
 from knowledge_base.languages import LANGUAGES
 

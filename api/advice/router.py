@@ -38,8 +38,8 @@ from api.core.i18n import Catalogs
 from api.core.validation import RowId
 from api.deps import AdviceDep, CatalogsDep, PagesDep, actions_caller
 from api.fce import guards
-from api.fce.cases import limited
-from api.fce.deps import client_ip, field_error
+from api.fce.web.applicant_api import limited
+from api.fce.web.request import client_ip, field_error
 from knowledge_base.languages import LANGUAGES, page_language
 
 router = APIRouter()

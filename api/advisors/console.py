@@ -103,7 +103,7 @@ def login_page(env: ConsoleDep, lang: Lang = None) -> Response:
 def queue_page(env: ConsoleDep, lang: Lang = None) -> Response:
     user = _user(env)
     if user is None:
-        # Evaluators work on credential cases (api/fce/console_pages.py), editors on article reviews
+        # Evaluators work on credential cases (api/fce/web/console_pages.py), editors on article reviews
         # (api/reviews/console_pages.py), not on the chat queue.
         evaluator = _user(env, (Role.EVALUATOR.value,))
         editor = _user(env, (Role.EDITOR.value,))

@@ -1,8 +1,16 @@
-"""Response models of the channels' console JSON API (/api/v1/advisor/alerts: failed deliveries)."""
+"""Response models of the channels' JSON answers: the webhooks' acknowledgement, and the console API
+(/api/v1/advisor/alerts: failed deliveries)."""
 
 from __future__ import annotations
 
 from api.core.schemas import ResponseModel
+
+
+class WebhookStoredOut(ResponseModel):
+    """A webhook's 200: how many events were stored, and how many were redeliveries already stored."""
+
+    stored: int
+    duplicates: int
 
 
 class AlertOut(ResponseModel):

@@ -11,7 +11,7 @@ from api.chat_flows.context import Ctx, ask, choice
 from api.chat_flows.places import language_name, official_language, own_language_name
 from api.conversations.responses import Reply
 from api.fce.countries import country_name
-from api.fce.pages import privacy_url
+from api.fce.web.apply_page import privacy_url
 from api.pathways.data import localised, pathway_rules
 from knowledge_base.languages import LANGUAGES, REGISTRY
 

@@ -33,7 +33,7 @@ from api.core.config import Settings
 from api.core.i18n import Catalogs
 from api.deps import AdviceDep, CatalogsDep, ConversationsDep, FceDep, GuidanceDep, SettingsDep, actions_caller
 from api.fce import guards
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from api.fce.service import CaseNotFound
 from api.knowledge.guidance import GuidanceService
 from api.knowledge.search import KnowledgeUnavailable

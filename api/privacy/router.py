@@ -22,8 +22,8 @@ from api.auth.models import Role, User
 from api.consent.record import NOTICE_VERSION
 from api.core.i18n import format_date
 from api.deps import CatalogsDep, FceDep, PagesDep, PrivacyDep
-from api.fce.deps import request_language
-from api.fce.status_page import MAX_FORM_BYTES, PAGE_HEADERS, PageError, _open_from_form, _render
+from api.fce.web.request import request_language
+from api.fce.web.status_page import MAX_FORM_BYTES, PAGE_HEADERS, PageError, _open_from_form, _render
 from api.privacy.schemas import ErasureOut, SubjectIn
 from api.privacy.subjects import Subject, SubjectNotFound
 from knowledge_base.articles import CONTENT_DIR, load_file

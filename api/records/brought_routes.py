@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from api.core.validation import RowId
 from api.deps import InboundDep
-from api.fce.evaluator_api import Evaluator
+from api.fce.web.evaluator_api import Evaluator
 
 router = APIRouter(prefix="/api/v1/evaluator/cases", tags=["records"])
 

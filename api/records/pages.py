@@ -18,8 +18,8 @@ from starlette.concurrency import run_in_threadpool
 from api.core.i18n import Catalogs
 from api.deps import CatalogsDep, PagesDep, RecordsDep, VerifierDep
 from api.fce.countries import country_name
-from api.fce.deps import request_language
-from api.fce.status_page import PAGE_HEADERS
+from api.fce.web.request import request_language
+from api.fce.web.status_page import PAGE_HEADERS
 from api.records import routes
 from knowledge_base.language import LANGUAGES
 

@@ -25,9 +25,9 @@ from api.core.validation import multipart_form
 from api.deps import CatalogsDep, RecordsDep, VerifierDep
 from api.fce import guards
 from api.fce import seal as pdf
-from api.fce.cases import OwnedCase
-from api.fce.deps import client_ip, field_error, request_language
-from api.fce.evaluator_api import Evaluator
+from api.fce.web.applicant_api import OwnedCase
+from api.fce.web.evaluator_api import Evaluator
+from api.fce.web.request import client_ip, field_error, request_language
 from api.records.issuing import AlreadyRevoked, CaseUnknown, Issued, NoIssuerKey, NotEvaluated, RecordsService
 from api.records.schemas import CredentialOut, EvaluatorCredentialOut, StatusChangeOut, VerifyOut
 from api.records.verify import Verifier

@@ -25,9 +25,10 @@ from starlette.datastructures import FormData
 
 from api.core.i18n import Catalogs, format_date
 from api.deps import CatalogsDep, FceDep, PagesDep, RecordsDep, SharesDep, VerifierDep
-from api.fce.cases import open_case
-from api.fce.deps import Fce, request_language
-from api.fce.status_page import PAGE_HEADERS
+from api.fce.feature import Fce
+from api.fce.web.applicant_api import open_case
+from api.fce.web.request import request_language
+from api.fce.web.status_page import PAGE_HEADERS
 from api.records import sdjwt
 from api.records.issuing import RecordsService
 from api.records.pages import NO_CLAIMS, claims_view

@@ -27,8 +27,8 @@ from starlette.concurrency import run_in_threadpool
 from api.core.i18n import Catalogs
 from api.deps import CatalogsDep, FceDep, RecordsDep, SharesDep, VerifierDep
 from api.fce import guards
-from api.fce.cases import AccessCode, Owned, OwnedCase, open_case
-from api.fce.deps import client_ip, request_language
+from api.fce.web.applicant_api import AccessCode, Owned, OwnedCase, open_case
+from api.fce.web.request import client_ip, request_language
 from api.records import sdjwt
 from api.records.issuing import RecordsService
 from api.records.routes import NO_STORE, issue_or_explain, read_capped

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from api.conversations.responses import Reply
 from api.fce.comparability import load_comparability
 from api.fce.config import FceSettings
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from api.fce.service import CaseService
 from tests.api.conftest import client, database_url, fake_rasa, settings  # noqa: F401
 

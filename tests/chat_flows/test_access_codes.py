@@ -19,7 +19,7 @@ from api.conversations.models import Message, TurnSecret
 from api.conversations.secrets import MASKED_CODE, SHOWN_CODE, mask
 from api.core.config import REPO_ROOT
 from api.core.i18n import Catalogs
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from tests.api.conftest import FakeRasa
 from tests.api.test_starts import say
 from tests.fce.conftest import application, create, staff

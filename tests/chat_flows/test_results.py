@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.conversations.secrets import ISSUED, MASKED_CODE
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from knowledge_base.language import LANGUAGES
 from tests.chat_flows.conftest import INTERNAL, LOCKOUT_FAILURES
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from api.fce.comparability import load_comparability
 from api.fce.config import FceSettings
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from api.fce.models import FceCase, FceDocument
 from api.fce.service import CaseService
 from tests.api.conftest import client, database_url, fake_rasa, settings  # noqa: F401

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.fce.config import FceSettings
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from tests.fce.conftest import application, counts, create
 
 

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from api.core.config import REPO_ROOT
 from api.core.i18n import Catalogs
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from tests.fce.conftest import create, evaluated, move, staff
 
 CATALOGS = Catalogs(REPO_ROOT / "locales")
@@ -77,7 +77,7 @@ def test_case_list_page_filters_and_pages(
 
 
 def test_pagination_links_keep_the_filters(client: TestClient, fce: Fce, evaluator: dict[str, Any]) -> None:
-    from api.fce import console_pages
+    from api.fce.web import console_pages
 
     for _ in range(3):
         create(client)

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from api.core.config import REPO_ROOT
 from api.fce.config import FceSettings
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from tests.fce.conftest import counts, create, move
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

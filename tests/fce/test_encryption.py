@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from api import __main__ as cli
 from api.core.config import Settings
 from api.fce.config import FceSettings
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from api.fce.service import CaseService
 from api.fce.vault import MAGIC, DocumentKeyError, DocumentKeys, key_id, new_key
 from api.main import create_app

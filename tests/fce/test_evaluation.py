@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from api.fce.models import FceEvaluation
 from tests.fce.conftest import create, evaluation, move, to_evaluation
 

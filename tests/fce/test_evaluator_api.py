@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from api.auth.models import AuditEntry
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from api.fce.models import FceCase, FceNote
 from tests.fce.conftest import PASSWORD, application, create, move, staff, to_evaluation
 

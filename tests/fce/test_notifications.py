@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from api.core.config import REPO_ROOT
 from api.core.i18n import Catalogs
 from api.fce.config import MailSettings
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from api.fce.notify import Notifier, StatusNotice
 from api.fce.workflow import Status
 from knowledge_base.language import LANGUAGES

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 
 
 def test_credentials_for_a_country(client: TestClient, fce: Fce) -> None:

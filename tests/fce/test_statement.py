@@ -19,7 +19,7 @@ from api.core.i18n import Catalogs
 from api.fce import fonts
 from api.fce.comparability import load_comparability
 from api.fce.config import FceSettings
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from api.fce.service import CaseService
 from api.fce.statement import Difference, Finding, StatementContent, UncoveredText, render
 from tests.fce.conftest import application, create, evaluated, evaluation, move, to_evaluation

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from api.core.config import REPO_ROOT
 from api.core.i18n import Catalogs
 from api.fce.config import FceSettings
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from api.fce.service import CaseService
 from knowledge_base.language import LANGUAGES
 from tests.fce.conftest import counts, create, evaluated, move

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from api.fce.models import FceCase, FceEvaluation
 from api.fce.workflow import TRANSITIONS, CloseReason, IllegalTransition, ReasonRequired, Status, apply_transition
 from tests.fce.conftest import create, move

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.core.config import Settings
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from api.privacy.service import PrivacyService
 from tests.fce.conftest import (  # noqa: F401
     client,

@@ -11,7 +11,7 @@ from api.consent.models import ConsentRecord
 from api.consent.record import NOTICE_VERSION
 from api.core.config import REPO_ROOT
 from api.core.i18n import Catalogs
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from knowledge_base.articles import CONTENT_DIR, load_file
 from knowledge_base.language import LANGUAGES
 from tests.fce.conftest import INTERNAL, application, create

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import pytest
 from fastapi.testclient import TestClient
 
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from tests.fce.conftest import create, evaluator  # noqa: F401
 from tests.privacy.helpers import PDF, ago
 

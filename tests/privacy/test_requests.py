@@ -20,7 +20,7 @@ from api.channels.models import ChannelEvent, OutboxMessage
 from api.consent.models import ConsentRecord
 from api.conversations.models import Conversation, Message
 from api.core.config import Settings
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from api.fce.models import FceCase, FceDocument, FceStatement
 from api.privacy.service import PrivacyService
 from api.privacy.subjects import Subject, SubjectNotFound

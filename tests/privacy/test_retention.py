@@ -17,7 +17,7 @@ from api.channels.models import ChannelEvent, OutboxMessage
 from api.conversations.models import Conversation, Message
 from api.core import periodic
 from api.core.config import Settings
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from api.fce.models import FceCase, FceDocument
 from api.knowledge.models import Answer
 from api.privacy.service import PrivacyService

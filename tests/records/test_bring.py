@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from joserfc.jwk import ECKey, OKPKey
 from sqlalchemy import func, select
 
-from api.fce.deps import Fce
+from api.fce.feature import Fce
 from api.fce.models import FceCase
 from api.records import did, issuers, jose, keys, status_list
 from api.records.config import RecordsSettings

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
 
 from fastapi import APIRouter, Request
 
 from api.channels.inbox import store_events
 from api.channels.line import events, signature
+from api.channels.schemas import WebhookStoredOut
 from api.channels.webhooks import MalformedWebhook, disabled, malformed, read_capped, unauthorized
 from api.deps import ChannelsDep
 
 router = APIRouter(tags=["channels"])
 
 
-@router.post("/webhooks/line")
-async def line_webhook(request: Request, channels: ChannelsDep) -> dict[str, Any]:
+@router.post("/webhooks/line", response_model=WebhookStoredOut)
+async def line_webhook(request: Request, channels: ChannelsDep) -> WebhookStoredOut:
     settings = channels.settings
     if not settings.line_enabled:
         raise disabled("LINE")
@@ -35,4 +35,4 @@ async def line_webhook(request: Request, channels: ChannelsDep) -> dict[str, Any
     result = await asyncio.to_thread(store_events, channels.db, events.CHANNEL, incoming)
     if result.stored:
         channels.wake_inbound()
-    return {"stored": result.stored, "duplicates": result.duplicates}
+    return WebhookStoredOut(stored=result.stored, duplicates=result.duplicates)

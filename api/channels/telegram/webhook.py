@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
-from typing import Any
 
 from fastapi import APIRouter, Request
 
 from api.channels.inbox import store_events
+from api.channels.schemas import WebhookStoredOut
 from api.channels.telegram import events
 from api.channels.webhooks import MalformedWebhook, disabled, malformed, read_capped, unauthorized
 from api.deps import ChannelsDep
@@ -24,8 +24,8 @@ def secret_matches(expected: str, given: str | None) -> bool:
     return hmac.compare_digest(expected.encode("utf-8"), given.encode("utf-8"))
 
 
-@router.post("/webhooks/telegram")
-async def telegram_webhook(request: Request, channels: ChannelsDep) -> dict[str, Any]:
+@router.post("/webhooks/telegram", response_model=WebhookStoredOut)
+async def telegram_webhook(request: Request, channels: ChannelsDep) -> WebhookStoredOut:
     settings = channels.settings
     if not settings.telegram_enabled:
         raise disabled("Telegram")
@@ -42,4 +42,4 @@ async def telegram_webhook(request: Request, channels: ChannelsDep) -> dict[str,
     result = await asyncio.to_thread(store_events, channels.db, events.CHANNEL, [incoming])
     if result.stored:
         channels.wake_inbound()
-    return {"stored": result.stored, "duplicates": result.duplicates}
+    return WebhookStoredOut(stored=result.stored, duplicates=result.duplicates)

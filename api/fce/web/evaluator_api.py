@@ -18,14 +18,16 @@ from api.core.clock import as_utc
 from api.core.validation import RowId
 from api.deps import EvaluationsDep, FceDep, NotifierDep
 from api.fce import fonts
-from api.fce.deps import Fce, field_error
-from api.fce.downloads import DOCUMENT_DOC, STATEMENT_DOC, document_response, statement_response
 from api.fce.evaluations import EvaluationService, NotEditable, NotEvaluated, UnknownCredential, actor_for
 from api.fce.evaluator_schemas import DocumentsRequest, EvaluationIn, EvaluatorTransition, NoteIn
+from api.fce.feature import Fce
 from api.fce.notify import Notifier, follow_up
-from api.fce.schemas import CaseDetailOut, CaseFileOut, EvaluationOut, EvaluatorCaseListOut, NoteOut, TransitionRequest
+from api.fce.schemas import TransitionRequest
 from api.fce.service import CaseNotFound, case_summary
 from api.fce.statement import UncoveredText
+from api.fce.web.downloads import DOCUMENT_DOC, STATEMENT_DOC, document_response, statement_response
+from api.fce.web.request import field_error
+from api.fce.web.responses import CaseDetailOut, CaseFileOut, EvaluationOut, EvaluatorCaseListOut, NoteOut
 from api.fce.workflow import EvaluationMissing, IllegalTransition, ReasonRequired, Status
 
 evaluator = require_roles(Role.EVALUATOR.value, Role.ADMIN.value)

@@ -18,11 +18,12 @@ from starlette.datastructures import FormData, UploadFile
 
 from api.core.i18n import Catalogs, format_date
 from api.deps import CatalogsDep, EvaluationsDep, FceDep, PagesDep
-from api.fce.cases import MULTIPART_OVERHEAD, open_case, statement_for_applicant
-from api.fce.deps import Fce, request_language
 from api.fce.documents import DocumentRejected
 from api.fce.evaluations import EvaluationService
+from api.fce.feature import Fce
 from api.fce.service import CaseClosedForDocuments, TooManyDocuments
+from api.fce.web.applicant_api import MULTIPART_OVERHEAD, open_case, statement_for_applicant
+from api.fce.web.request import request_language
 from api.fce.workflow import OPEN_STATUSES, Status
 from knowledge_base.language import LANGUAGES
 

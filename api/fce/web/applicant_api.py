@@ -19,11 +19,10 @@ from api.deps import CatalogsDep, EvaluationsDep, FceDep
 from api.fce import fonts, guards
 from api.fce.brought import Brought, BroughtRefused
 from api.fce.config import FceSettings
-from api.fce.deps import Fce, client_ip, field_error, request_language
 from api.fce.documents import DocumentRejected
-from api.fce.downloads import STATEMENT_DOC, statement_response
 from api.fce.evaluations import EvaluationService, NotEvaluated
-from api.fce.schemas import ApplicationBase, CaseStatusOut, CreatedCaseOut, DocumentOut, WebApplication
+from api.fce.feature import Fce
+from api.fce.schemas import ApplicationBase, WebApplication
 from api.fce.service import (
     CaseClosedForDocuments,
     CaseNotFound,
@@ -34,6 +33,9 @@ from api.fce.service import (
     iso,
 )
 from api.fce.statement import UncoveredText
+from api.fce.web.downloads import STATEMENT_DOC, statement_response
+from api.fce.web.request import client_ip, field_error, request_language
+from api.fce.web.responses import CaseStatusOut, CreatedCaseOut, DocumentOut
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/fce", tags=["fce"])

@@ -17,10 +17,11 @@ from fastapi.responses import JSONResponse
 from api.auth.audit import audit
 from api.conversations import secrets
 from api.deps import ConversationsDep, FceDep, actions_caller
-from api.fce.cases import check_credentials, check_idempotency_key, created_response
-from api.fce.deps import field_error
-from api.fce.schemas import ChatApplication, CreatedCaseOut
+from api.fce.schemas import ChatApplication
 from api.fce.service import IdempotencyConflict
+from api.fce.web.applicant_api import check_credentials, check_idempotency_key, created_response
+from api.fce.web.request import field_error
+from api.fce.web.responses import CreatedCaseOut
 
 router = APIRouter(prefix="/internal/v1/fce", dependencies=[Depends(actions_caller)], tags=["fce-internal"])
 

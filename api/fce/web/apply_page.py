@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from api.core.config import REPO_ROOT
 from api.deps import CatalogsDep, FceDep, PagesDep
 from api.fce.countries import country_names
-from api.fce.deps import request_language
+from api.fce.web.request import request_language
 from knowledge_base.language import LANGUAGES
 
 router = APIRouter(include_in_schema=False)

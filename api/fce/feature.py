@@ -1,4 +1,4 @@
-"""The credential-evaluation feature's bundle of services, and request helpers: caller IP and language.
+"""The credential-evaluation feature's bundle of services.
 
 `Fce` is built once by the composition root (api/services.py) and reaches routes through `FceDep` in
 api/deps.py, like every other service.
@@ -10,14 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import HTTPException, Request, status
-
 from api.db.session import Database
 from api.fce.brought import Bring, not_available
 from api.fce.comparability import ComparabilityData, load_comparability
 from api.fce.config import FceSettings
 from api.fce.service import CaseService
-from knowledge_base.languages import accept_language, page_language
 
 
 @dataclass
@@ -45,18 +42,3 @@ def build_fce(
 ) -> Fce:
     data = load_comparability(settings.comparability_dir)
     return Fce(settings, data, CaseService(db, settings), on_evaluated, case_credentials, bring, brought_of_case)
-
-
-def client_ip(request: Request) -> str:
-    # Behind a proxy, uvicorn's --proxy-headers puts the real client here from X-Forwarded-For.
-    return request.client.host if request.client else "unknown"
-
-
-def request_language(request: Request, explicit: str | None = None) -> str:
-    """An explicit choice, else the first of the five in Accept-Language, else English."""
-    return page_language(explicit, accept_language(request.headers.get("accept-language")))
-
-
-def field_error(loc: list[Any], message: str, kind: str = "value_error") -> HTTPException:
-    """A 422 shaped like FastAPI's own, for checks that need data the body model cannot see."""
-    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=[{"loc": loc, "msg": message, "type": kind}])

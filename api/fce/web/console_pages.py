@@ -15,9 +15,9 @@ from api.core.i18n import Catalogs, format_moment
 from api.deps import CatalogsDep, EvaluationsDep, FceDep
 from api.fce.comparability import JAPAN_QUALIFICATIONS
 from api.fce.countries import country_name
-from api.fce.deps import field_error
-from api.fce.evaluator_api import case_list
 from api.fce.service import CaseNotFound
+from api.fce.web.evaluator_api import case_list
+from api.fce.web.request import field_error
 from api.fce.workflow import CloseReason, Status
 
 router = APIRouter(prefix="/console/cases", include_in_schema=False)
