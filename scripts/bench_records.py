@@ -10,13 +10,13 @@ asserted: these machines are shared and noisy.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import secrets
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -26,42 +26,17 @@ from sqlalchemy import select
 from api.auth.users import create_user
 from api.channels.config import ChannelSettings
 from api.core.config import REPO_ROOT, Settings
-from api.fce.comparability import load_comparability
 from api.fce.config import FceSettings
 from api.fce.evaluations import EvaluationService
 from api.fce.evaluator_schemas import EvaluationIn
-from api.fce.feature import Fce
 from api.fce.schemas import TransitionRequest, WebApplication
-from api.fce.service import CaseService
 from api.fce.workflow import Status
 from api.main import create_app
-from api.records import keys, local
-from api.records.config import RecordsSettings
-from api.records.hooks import records_for
+from api.records import local
 from api.records.models import RecordCredential
 from api.records.verify import StatusCache
-
-APPLICATION: dict[str, Any] = {
-    "name": "Nguyễn Văn An",
-    "email": "an@example.com",
-    "preferred_language": "vi",
-    "residence_country": "VN",
-    "nationality": "VN",
-    "purpose": "employment",
-    "credentials": [
-        {
-            "country": "VN",
-            "credential_id": "vn_bachelor",
-            "institution": "Đại học Bách khoa Hà Nội",
-            "field_of_study": "Computer science",
-            "start_year": 2016,
-            "end_year": 2020,
-            "language_of_instruction": "Vietnamese",
-        }
-    ],
-    "documents": "all",
-    "consent": True,
-}
+from tests.fce.conftest import application
+from tests.records.wiring import install_records
 
 
 def pct(values: list[float], q: float) -> float:
@@ -75,7 +50,6 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        keys.ensure_key(folder / "keys")
         settings = Settings(
             database_url=f"sqlite:///{folder / 'bench.db'}",
             knowledge_enabled=False,
@@ -86,27 +60,27 @@ def main() -> None:
         channels = ChannelSettings(_env_file=None, line_channel_secret="", telegram_bot_token="")  # type: ignore[call-arg]
         app = create_app(settings, channel_settings=channels)
         with TestClient(app) as client:
-            fce_settings = FceSettings(documents_dir=folder / "docs")
-            # One fixed hash instead of argon2 per case: the bench measures records, not access codes.
-            service = CaseService(app.state.db, fce_settings, code_hasher=lambda code: "bench")
-            app.state.fce = Fce(fce_settings, load_comparability(fce_settings.comparability_dir), service)
-            records = records_for(app)
-            records.settings = RecordsSettings(key_dir=folder / "keys")
+            services = app.state.services
+            # The records service and its issuer key as the browser tests wire them (tests/records/wiring.py).
+            install_records(services, FceSettings(documents_dir=folder / "docs"), folder / "keys", "http://testserver")
+            # Issued below, one at a time and timed, not by the evaluation's hook.
+            services.fce = dataclasses.replace(services.fce, on_evaluated=lambda reference: None)
+            fce, records = services.fce, services.records
             evaluation = EvaluationIn(
                 credential=0, japan_equivalent="gakushi", isced_level=6, jqf_level=6, field="Computer science"
             )
-            evaluations = EvaluationService(service, app.state.fce.data, app.state.catalogs, fce_settings.font_dirs)
-            with app.state.db.session() as session:
+            evaluations = EvaluationService(fce.cases, fce.data, services.catalogs, fce.settings.font_dirs)
+            with services.db.session() as session:
                 user = create_user(
                     session, email="bench@example.org", password=secrets.token_urlsafe(16), role="evaluator"
                 )
             case_ids = []
             for _ in range(args.count):
-                created = service.create_case(WebApplication(**APPLICATION), email=None)
+                created = fce.cases.create_case(WebApplication(**application()), email=None)
                 for step in (Status.DOCUMENTS_RECEIVED, Status.UNDER_EVALUATION):
-                    service.transition(created.reference, TransitionRequest(to=step, actor="bench"))
+                    fce.cases.transition(created.reference, TransitionRequest(to=step, actor="bench"))
                 evaluations.record_evaluation(user, created.reference, evaluation)
-                service.transition(created.reference, TransitionRequest(to=Status.EVALUATED, actor="bench"))
+                fce.cases.transition(created.reference, TransitionRequest(to=Status.EVALUATED, actor="bench"))
                 case_ids.append(created.reference)
             issue_times, tokens = [], []
             for reference in case_ids:
@@ -129,7 +103,7 @@ def main() -> None:
                 print(
                     f"verify ({label}): p50 {pct(times, 0.5):.2f} ms, p95 {pct(times, 0.95):.2f} ms over {len(times)}"
                 )
-            with app.state.db.session() as session:
+            with services.db.session() as session:
                 vid = session.scalars(select(RecordCredential.verify_id)).first()
             page = client.get(f"/v/{vid}?lang=vi")
             css = client.get("/static/fce.css")

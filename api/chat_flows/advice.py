@@ -34,7 +34,7 @@ from api.chat_flows.outcome import Outcome, bad, ok
 from api.chat_flows.places import find_country
 from api.conversations.responses import Reply
 from api.core import parse
-from api.fce.pages import privacy_url
+from api.fce.web.apply_page import privacy_url
 from api.pathways.data import framework_qualifications, localised, pathway_rules
 from knowledge_base.languages import LANGUAGES, REGISTRY
 
