@@ -507,5 +507,9 @@ def test_verification_in_chat_is_fast(
         replies(say(client, conversation, case["credential"]))
         timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
-    print(f"\nchat verification turn: p50 {timings[4]:.1f} ms, max {timings[-1]:.1f} ms")
+    print(
+        f"\nchat verification turn: p50 {timings[4]:.1f} ms, max {timings[-1]:.1f} ms;"
+        f" token {len(case['credential'])} characters (the paste limit is {pasted.MAX_CHARS})"
+    )
+    assert len(case["credential"]) < pasted.MAX_CHARS
     assert timings[4] < 2000
