@@ -513,3 +513,24 @@ def test_verification_in_chat_is_fast(
     )
     assert len(case["credential"]) < pasted.MAX_CHARS
     assert timings[4] < 2000
+
+
+def test_erasing_the_conversation_drops_a_credential_waiting_to_be_added(
+    client: TestClient, fce: Fce, records: RecordsService, tmp_path: Path
+) -> None:
+    from api.conversations.models import TurnSecret
+    from tests.fce.conftest import staff
+
+    university = did_key_issuer()
+    install(client, fce, tmp_path, allow_private=False)
+    case = create(client)
+    conversation = chat(client, "en")
+    _own_chat_application(fce, case["reference"], conversation)
+    (reply,) = replies(say(client, conversation, university.sign(ob3(university.did))))
+    assert reply["buttons"] and count(fce, TurnSecret) == 1
+    admin = staff(client, "admin@example.com", "admin")
+    response = client.post(
+        "/api/v1/admin/privacy/erase", json={"conversation_id": conversation["id"]}, headers=admin["headers"]
+    )
+    assert response.status_code == 200, response.text
+    assert count(fce, TurnSecret) == 0 and count(fce, RecordChatGrant) == 0
