@@ -40,6 +40,7 @@ from api.knowledge.search import KnowledgeBase
 from api.live.broadcast import Broadcaster
 from api.privacy.service import PrivacyService
 from api.records import local as records_local
+from api.records.chat import ChatRecords
 from api.records.hooks import statement_seals
 from api.records.inbound import InboundService
 from api.records.issuing import RecordsService
@@ -176,6 +177,10 @@ def get_verifier(connection: HTTPConnection) -> Verifier:
     return verifier
 
 
+def get_records_chat(connection: HTTPConnection) -> ChatRecords:
+    return services(connection).records_chat
+
+
 def get_shares(connection: HTTPConnection) -> ShareService:
     # Stateless over the records service (tests swap that one), like the evaluations service above.
     return ShareService(services(connection).records)
@@ -220,6 +225,7 @@ VerifierDep = Annotated[Verifier, Depends(get_verifier)]
 ReviewsDep = Annotated[ReviewService, Depends(get_reviews)]
 InboundDep = Annotated[InboundService, Depends(get_inbound)]
 SharesDep = Annotated[ShareService, Depends(get_shares)]
+RecordsChatDep = Annotated[ChatRecords, Depends(get_records_chat)]
 PrivacyDep = Annotated[PrivacyService, Depends(get_privacy)]
 
 

@@ -45,6 +45,7 @@ from api.live.broadcast import Broadcaster
 from api.live.fanout import relay_for
 from api.privacy.service import PrivacyService
 from api.records import issuers
+from api.records.chat import ADD_INTENT, SHARE_INTENT, ChatRecords
 from api.records.config import RecordsSettings
 from api.records.hooks import console_credentials, issue_after_evaluation
 from api.records.inbound import InboundService
@@ -80,6 +81,8 @@ class Services:
     insights: InsightsService
     advice: AdviceService
     privacy: PrivacyService
+    # Verifiable records in the chat: share links after a status check, pasted credentials.
+    records_chat: ChatRecords
 
     async def start(self) -> None:
         await self.broadcaster.start()
@@ -115,6 +118,7 @@ def build_services(settings: Settings, auth_settings: AuthSettings, channel_sett
     # Built below; the callbacks that reach them run per message, never during construction.
     advisors: AdvisorService
     channels: Channels
+    records_chat: ChatRecords
 
     reviews = ReviewService(
         db, settings.knowledge_content_dir, settings.knowledge_sources_dir, settings.knowledge_data_dir
@@ -130,9 +134,12 @@ def build_services(settings: Settings, auth_settings: AuthSettings, channel_sett
         local_intents={
             "cancel_handoff": lambda cid, entities: advisors.cancel_intent(cid, entities),
             "rate": lambda cid, entities: advisors.rate_intent(cid, entities),
+            SHARE_INTENT: lambda cid, entities: records_chat.share_intent(cid, entities),
+            ADD_INTENT: lambda cid, entities: records_chat.add_intent(cid, entities),
         },
         on_held_message=lambda cid, message, payload: advisors.held_message(cid, message, payload),
         turn_secrets=TurnSecrets(db, settings.actions_token),
+        interceptor=lambda cid, text, busy: records_chat.intercept(cid, text, busy),
     )
     away = AwayAnswers(db, catalogs, guidance)
     advisors = AdvisorService(db, catalogs, broadcaster, conversations, auth_settings, away=away)
@@ -161,7 +168,10 @@ def build_services(settings: Settings, auth_settings: AuthSettings, channel_sett
         to_chat=lambda cid, language, text: conversations.store_system_message(cid, language, Reply(text=text)),
         public_base_url=settings.public_base_url,
     )
-    return Services(
+    built: Services
+    # It reads the other services per call from `built` (tests replace records, fce, inbound there).
+    records_chat = ChatRecords(lambda: built, conversations.secrets)
+    built = Services(
         settings=settings,
         auth_settings=auth_settings,
         db=db,
@@ -185,4 +195,6 @@ def build_services(settings: Settings, auth_settings: AuthSettings, channel_sett
         insights=InsightsService(db),
         advice=advice,
         privacy=PrivacyService(db, settings, fce.settings.documents_dir, fce.settings.document_keys),
+        records_chat=records_chat,
     )
+    return built

@@ -22,6 +22,7 @@ from api.channels import payloads
 from api.conversations.models import Conversation, ConversationState, Message, MessageRole
 from api.conversations.responses import Reply, ResponseTemplates
 from api.conversations.service import ConversationService, InvalidPayload
+from api.core import pasted
 from api.core.i18n import Catalogs
 from api.db.session import Database
 
@@ -130,12 +131,13 @@ class ChannelInbound:
         text = text.strip()
         if not text:
             return
-        if len(text) > self.max_message_chars:
+        limit = pasted.MAX_CHARS if pasted.looks_like_credential(text) else self.max_message_chars
+        if len(text) > limit:
             # The widget answers 422 here; a chat user gets the same limit, told in their language.
             self.conversations.store_system_message(
                 conversation.id,
                 conversation.language,
-                Reply(text=self._t("channel.too_long", conversation.language, limit=self.max_message_chars)),
+                Reply(text=self._t("channel.too_long", conversation.language, limit=limit)),
             )
             return
         self.conversations.handle_user_message(conversation.id, text)

@@ -18,6 +18,7 @@ from api.conversations.service import (
     token_matches,
     topic_for,
 )
+from api.core import pasted
 from api.core.validation import NonBlankText
 from api.deps import AdvisorsDep, BroadcasterDep, CatalogsDep, ConversationsDep, SettingsDep, widget_conversation
 from knowledge_base.language import LANGUAGES
@@ -40,7 +41,7 @@ class ConversationCreated(BaseModel):
 
 
 class UserMessage(BaseModel):
-    text: NonBlankText = Field(max_length=10_000)
+    text: NonBlankText = Field(max_length=pasted.MAX_CHARS)
     payload: str | None = Field(default=None, max_length=MAX_PAYLOAD_CHARS)
 
 
@@ -64,13 +65,15 @@ def post_message(
     service: ConversationsDep,
     settings: SettingsDep,
 ) -> dict[str, Any]:
-    if len(body.text) > settings.max_message_chars:
+    # A pasted digital credential may be longer (api/core/pasted.py): the api answers it, never Rasa.
+    limit = pasted.MAX_CHARS if pasted.looks_like_credential(body.text) else settings.max_message_chars
+    if len(body.text) > limit:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             detail=[
                 {
                     "loc": ["body", "text"],
-                    "msg": f"text is longer than {settings.max_message_chars} characters",
+                    "msg": f"text is longer than {limit} characters",
                     "type": "string_too_long",
                 }
             ],

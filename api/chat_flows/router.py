@@ -31,7 +31,16 @@ from api.conversations.service import ConversationNotFound, ConversationService,
 from api.core import parse
 from api.core.config import Settings
 from api.core.i18n import Catalogs
-from api.deps import AdviceDep, CatalogsDep, ConversationsDep, FceDep, GuidanceDep, SettingsDep, actions_caller
+from api.deps import (
+    AdviceDep,
+    CatalogsDep,
+    ConversationsDep,
+    FceDep,
+    GuidanceDep,
+    RecordsChatDep,
+    SettingsDep,
+    actions_caller,
+)
 from api.fce import guards
 from api.fce.feature import Fce
 from api.fce.service import CaseNotFound
@@ -182,9 +191,13 @@ def fce_application(body: FlowRequest) -> dict[str, Any]:
 
 
 @router.post("/case-status")
-def case_status(body: CaseStatusRequest, env: EnvDep) -> dict[str, Any]:
+def case_status(body: CaseStatusRequest, env: EnvDep, records_chat: RecordsChatDep) -> dict[str, Any]:
     """The public status check's rules: a per-caller budget (here the conversation, since every chat
-    arrives from the action server's address) and the reference's wrong-code lockout."""
+    arrives from the action server's address) and the reference's wrong-code lockout.
+
+    A successful check proves, for a short time, that this conversation holds the case: the records
+    feature remembers it (api/records/chat.py) and, when the case has credentials, the reply offers to
+    share them."""
     ctx, fce = _context(body, env), env.fce
     try:
         budget = (fce.settings.ip_status_limit, fce.settings.ip_status_window_seconds)
@@ -206,7 +219,11 @@ def case_status(body: CaseStatusRequest, env: EnvDep) -> dict[str, Any]:
     except guards.Limited as error:
         return _limited(ctx, "locked", "fce.api.locked", error)
     view = fce.cases.status_view(case_id)
-    return {"outcome": "found", "status": view.status, "replies": _replies([results.case_status(ctx, view)])}
+    reply = results.case_status(ctx, view)
+    buttons = records_chat.after_status_check(body.conversation_id, case_id, ctx.language)
+    if buttons:
+        reply = Reply(text=reply.text + "\n\n" + ctx.t("records.chat.share.offer"), buttons=buttons)
+    return {"outcome": "found", "status": view.status, "replies": _replies([reply])}
 
 
 def _limited(ctx: Ctx, outcome: str, key: str, error: guards.Limited) -> dict[str, Any]:

@@ -105,7 +105,8 @@ class OwnershipEvent(Base):
 class TurnSecret(Base):
     """An access code in flight for one turn of one conversation (api/conversations/secrets.py): the code
     a person just typed, on its way to the status check, or the code a chat application was just issued,
-    on its way to its one delivery. Encrypted, deleted when the turn ends, never older than a minute."""
+    on its way to its one delivery. Encrypted, deleted when the turn ends, never older than a minute.
+    Also a credential pasted in the chat, waiting (15 minutes at most) for "Add to my application"."""
 
     __tablename__ = "turn_secrets"
 

@@ -80,7 +80,9 @@ class TurnSecrets:
         material = token.encode() if token else os.urandom(32)
         self._aead = AESGCM(hashlib.sha256(b"kakehashi turn secrets\x00" + material).digest())
 
-    def park(self, conversation_id: str, kind: str, value: str) -> None:
+    def park(self, conversation_id: str, kind: str, value: str, ttl_seconds: int = TTL_SECONDS) -> None:
+        """Keep `value` sealed for this conversation; a credential pasted in the chat waits longer than a
+        turn (`ttl_seconds`) for the person to press "Add to my application" (api/records/chat.py)."""
         now = utcnow()
         nonce = os.urandom(12)
         sealed = nonce + self._aead.encrypt(nonce, value.encode(), f"{conversation_id}/{kind}".encode())
@@ -94,7 +96,7 @@ class TurnSecrets:
                     conversation_id=conversation_id,
                     kind=kind,
                     sealed=sealed,
-                    expires_at=now + timedelta(seconds=TTL_SECONDS),
+                    expires_at=now + timedelta(seconds=ttl_seconds),
                 )
             )
 

@@ -54,6 +54,25 @@ LocalIntent = Callable[[str, dict[str, Any]], list[Reply]]
 HeldMessageHook = Callable[[str, dict[str, Any], str | None], list[Reply]]
 
 
+@dataclass(frozen=True)
+class Intercepted:
+    """A typed message the api answers itself, before Rasa (a pasted credential, a request to share one).
+
+    `stored_text`: what the conversation keeps instead of the text (None: the text as typed);
+    `answer(conversation_id, language)`: the replies; `any_owner`: answered whoever owns the conversation
+    (otherwise only while the bot does); `keep_language`: the text does not decide the language."""
+
+    answer: Callable[[str, str], list[Reply]]
+    stored_text: str | None = None
+    any_owner: bool = False
+    keep_language: bool = False
+
+
+# Looks at a typed message before it is stored: (conversation_id, text, busy) -> Intercepted or None.
+# `busy`: the bot's last message is a form question or the text is one of its buttons typed out.
+Interceptor = Callable[[str, str, bool], Intercepted | None]
+
+
 class ConversationNotFound(Exception):
     pass
 
@@ -182,6 +201,7 @@ class ConversationService:
         local_intents: Mapping[str, LocalIntent] | None = None,
         on_held_message: HeldMessageHook | None = None,
         turn_secrets: codes.TurnSecrets | None = None,
+        interceptor: Interceptor | None = None,
     ) -> None:
         self.db = db
         self.rasa = rasa
@@ -199,6 +219,8 @@ class ConversationService:
         self.on_held_message = on_held_message
         # Access codes in flight for one turn (api/conversations/secrets.py says where a code may go).
         self.secrets = turn_secrets or codes.TurnSecrets(db, "")
+        # Typed messages the api answers before Rasa (api/records/chat.py: pasted credentials, sharing).
+        self.interceptor = interceptor
 
     def queue_outbound(self, session: Session, conversation: Conversation, messages: list[Message]) -> Outbound | None:
         """Queue `messages` for the conversation's channel, inside the caller's transaction; the caller
@@ -262,6 +284,13 @@ class ConversationService:
         entities: dict[str, Any] = {}
         intent = None
         last_text, last_buttons = self._last_bot_message(conversation_id)
+        intercepted = None
+        if payload is None and self.interceptor is not None:
+            busy = in_form(last_buttons) or typed_button_payload(text, last_buttons) is not None
+            intercepted = self.interceptor(conversation_id, text, busy)
+            if intercepted is not None and intercepted.stored_text is not None:
+                # Whatever the message said (a token carries personal data) is not kept, nor sent on.
+                text = intercepted.stored_text
         # From here on only the masked text exists for the conversation and for Rasa; the code itself
         # waits for the status check of this turn (api/conversations/secrets.py).
         text, code = codes.mask(text, self._asked_for_code(last_text))
@@ -277,7 +306,7 @@ class ConversationService:
                 raise ConversationNotFound(conversation_id)
             if intent == "set_language":
                 decision = language_policy.choose(str(entities.get("language", "")))
-            elif payload is None:
+            elif payload is None and not (intercepted is not None and intercepted.keep_language):
                 decision = language_policy.decide(
                     conversation.language, LanguageSource(conversation.language_source), text
                 )
@@ -321,6 +350,11 @@ class ConversationService:
                 user_message=(stored["id"], "answered"),
             )
             return MessageOutcome(language, self.get(conversation_id).state, local_replies)
+
+        if intercepted is not None and (intercepted.any_owner or state == ConversationState.BOT.value):
+            answered = intercepted.answer(conversation_id, language)
+            self._store_replies(conversation_id, language, answered, user_message=(stored["id"], "answered"))
+            return MessageOutcome(language, self.get(conversation_id).state, answered)
 
         if state != ConversationState.BOT.value:
             # Someone else owns the conversation: the message waits for them, Rasa never sees it.

@@ -37,6 +37,8 @@ from api.fce.notify import StatusNotice, notice_for
 from api.fce.schemas import ApplicationBase, TransitionRequest
 from api.fce.workflow import OPEN_STATUSES, Status, move
 
+# A credential brought after application joins the case only before its evaluation has started.
+ADD_BROUGHT_STATUSES = frozenset({Status.SUBMITTED, Status.DOCUMENTS_REQUESTED, Status.DOCUMENTS_RECEIVED})
 # Six digits: the sequential references issued before; eight: random ones (finding 6).
 REFERENCE = re.compile(r"^FCE-(\d{4})-(\d{6}|\d{8})$")
 APPLICANT = "applicant"
@@ -244,6 +246,42 @@ class CaseService:
                 )
                 session.flush()
         return CreatedCase(reference=reference, access_code=code, status=Status.SUBMITTED.value)
+
+    def add_brought(self, case_id: int, item: Brought) -> int | None:
+        """A credential the applicant brought later (pasted in the chat) joins their case exactly as one
+        attached on application: its pre-fill becomes one more case credential after the others, and its
+        verification record is stored, in one transaction. Only before the evaluation has started
+        (ADD_BROUGHT_STATUSES); raises CaseClosedForDocuments otherwise. Returns the new credential's
+        position (None: kept, not pre-filled). A credential already on the case raises IntegrityError."""
+        now = self.clock()
+        with self.db.session() as session:
+            # Row lock (PostgreSQL): two additions at once cannot take the same position.
+            case = session.scalars(select(FceCase).where(FceCase.id == case_id).with_for_update()).one()
+            if Status(case.status) not in ADD_BROUGHT_STATUSES:
+                raise CaseClosedForDocuments(case.status)
+            position: int | None = None
+            if item.credential is not None:
+                last = session.scalar(select(func.max(FceCredential.position)).where(FceCredential.case_id == case_id))
+                position = 0 if last is None else int(last) + 1
+                credential = item.credential
+                session.add(
+                    FceCredential(
+                        case_id=case_id,
+                        position=position,
+                        country=credential.country,
+                        credential_id=credential.credential_id,
+                        credential_name=credential.credential_name,
+                        institution=credential.institution,
+                        field_of_study=credential.field_of_study,
+                        start_year=credential.start_year,
+                        end_year=credential.end_year,
+                        language_of_instruction=credential.language_of_instruction,
+                    )
+                )
+            item.store(session, case_id, position)
+            case.updated_at = now
+            session.flush()
+        return position
 
     def _replay(self, key: str, fingerprint: str) -> CreatedCase | None:
         with self.db.session() as session:

@@ -33,7 +33,7 @@ from api.advisors.models import AdvisorNote, Handoff
 from api.auth.audit import audit
 from api.channels.models import ChannelEvent, OutboxMessage
 from api.consent.models import ConsentRecord
-from api.conversations.models import Conversation, Message
+from api.conversations.models import Conversation, Message, TurnSecret
 from api.core.clock import as_utc, utcnow
 from api.db.session import Database
 from api.fce.config import FceSettings
@@ -391,6 +391,8 @@ class PrivacyRequests:
                 )
                 or 0
             )
+            # A credential pasted in the chat and still waiting (sealed) for "Add to my application".
+            session.execute(delete(TurnSecret).where(TurnSecret.conversation_id.in_(found.conversation_ids)))
             session.execute(delete(Conversation).where(Conversation.id.in_(found.conversation_ids)))
             cases = list(session.scalars(select(FceCase).where(FceCase.id.in_(found.case_ids))))
             result["documents"] = int(

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from api.conversations import models as _conversation_tables  # noqa: F401 - the conversations table (grants)
 from api.core.clock import utcnow
 from api.db.base import Base
 from api.fce import models as _fce_tables  # noqa: F401 - registers the fce_cases table our foreign keys name
@@ -102,3 +103,19 @@ class RecordInbound(Base):
     confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
 
     __table_args__ = (UniqueConstraint("case_id", "token_sha256", name="uq_records_inbound_case_token"),)
+
+
+class RecordChatGrant(Base):
+    """A chat conversation proved it holds a case (reference + access code checked in that chat), for a
+    short time: while it lasts, that conversation may make share links for the case and add a pasted
+    credential to it (api/records/chat.py). In the database so every api worker sees it; nothing secret."""
+
+    __tablename__ = "records_chat_grants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("fce_cases.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+    __table_args__ = (UniqueConstraint("conversation_id", "case_id", name="uq_records_chat_grants_conversation_case"),)

@@ -10,6 +10,10 @@
   var LANGS = [];
   var STORE = "kakehashi.widget";
   var MAX_CHARS = 2000;
+  // A pasted digital credential (a signed JWT, eyJ….eyJ….…) may be longer; the api checks it and keeps
+  // only a placeholder (api/core/pasted.py MAX_CHARS).
+  var MAX_CREDENTIAL_CHARS = 32768;
+  var CREDENTIAL = /eyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\./;
   var strings = {};
   var state = loadState();
   var ui = {};
@@ -70,7 +74,7 @@
     ui.error = el("p", { class: "kk-error", role: "alert", hidden: "" });
     ui.form = el("form", { class: "kk-form" });
     ui.inputLabel = el("label", { for: "kk-input", class: "kk-visually-hidden" });
-    ui.input = el("textarea", { id: "kk-input", class: "kk-input", rows: "1", maxlength: String(MAX_CHARS) });
+    ui.input = el("textarea", { id: "kk-input", class: "kk-input", rows: "1", maxlength: String(MAX_CREDENTIAL_CHARS) });
     ui.send = el("button", { type: "submit", class: "kk-send" });
     ui.form.appendChild(ui.inputLabel); ui.form.appendChild(ui.input); ui.form.appendChild(ui.send);
     ui.disclaimer = el("p", { class: "kk-disclaimer" });
@@ -286,7 +290,8 @@
   function submit() {
     var text = ui.input.value.trim();
     if (!text) return;
-    if (text.length > MAX_CHARS) { showError(t("error_too_long")); return; }
+    var limit = CREDENTIAL.test(text) ? MAX_CREDENTIAL_CHARS : MAX_CHARS;
+    if (text.length > limit) { showError(t("error_too_long")); return; }
     ui.input.value = "";
     // Typing moves the conversation on: earlier suggestions are spent too.
     Array.prototype.forEach.call(ui.list.querySelectorAll(".kk-buttons"), retire);
