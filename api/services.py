@@ -43,7 +43,8 @@ from api.knowledge.guidance import GuidanceService
 from api.knowledge.search import KnowledgeBase
 from api.live.broadcast import Broadcaster
 from api.live.fanout import relay_for
-from api.privacy.service import PrivacyService
+from api.privacy import chat as privacy_chat
+from api.privacy.service import ChatParts, PrivacyService
 from api.records import issuers
 from api.records.config import RecordsSettings
 from api.records.hooks import console_credentials, issue_after_evaluation
@@ -115,6 +116,7 @@ def build_services(settings: Settings, auth_settings: AuthSettings, channel_sett
     # Built below; the callbacks that reach them run per message, never during construction.
     advisors: AdvisorService
     channels: Channels
+    privacy: PrivacyService
 
     reviews = ReviewService(
         db, settings.knowledge_content_dir, settings.knowledge_sources_dir, settings.knowledge_data_dir
@@ -130,7 +132,10 @@ def build_services(settings: Settings, auth_settings: AuthSettings, channel_sett
         local_intents={
             "cancel_handoff": lambda cid, entities: advisors.cancel_intent(cid, entities),
             "rate": lambda cid, entities: advisors.rate_intent(cid, entities),
+            **privacy_chat.local_intents(lambda: privacy.chat),
         },
+        # "Send me my data" / "delete my data" typed, and typed answers to their confirmation.
+        typed_intent=privacy_chat.typed_intent(lambda: privacy.chat),
         on_held_message=lambda cid, message, payload: advisors.held_message(cid, message, payload),
         turn_secrets=TurnSecrets(db, settings.actions_token),
     )
@@ -161,6 +166,13 @@ def build_services(settings: Settings, auth_settings: AuthSettings, channel_sett
         to_chat=lambda cid, language, text: conversations.store_system_message(cid, language, Reply(text=text)),
         public_base_url=settings.public_base_url,
     )
+    privacy = PrivacyService(
+        db,
+        settings,
+        fce.settings.documents_dir,
+        fce.settings.document_keys,
+        chat=ChatParts(catalogs, conversations, broadcaster),
+    )
     return Services(
         settings=settings,
         auth_settings=auth_settings,
@@ -184,5 +196,5 @@ def build_services(settings: Settings, auth_settings: AuthSettings, channel_sett
         inbound=inbound,
         insights=InsightsService(db),
         advice=advice,
-        privacy=PrivacyService(db, settings, fce.settings.documents_dir, fce.settings.document_keys),
+        privacy=privacy,
     )
