@@ -192,8 +192,11 @@ def test_erasure_takes_the_case_made_in_this_chat_and_rasas_tracker(
             .values(conversation_id=chat["conversation_id"])
         )
     tracker.add(chat["conversation_id"], utcnow().timestamp(), text="I want my degree evaluated")
-    # The chat's requests reach Rasa's tracker table (the test's own SQLite file).
-    client.app.state.services.privacy.requests.tracker = TrackerStore(tracker.url)  # type: ignore[attr-defined]
+    # The chat's requests reach Rasa's tracker table (the test's own SQLite file) and the fixture's uploads.
+    requests = client.app.state.services.privacy.requests  # type: ignore[attr-defined]
+    requests.tracker = TrackerStore(tracker.url)
+    requests.documents_dir = fce.settings.documents_dir
+    assert len(list(fce.settings.documents_dir.iterdir())) == 1
 
     (confirmation,) = say(client, chat, "delete my data")["replies"]
     cases_line = t("privacy.chat.held.cases", "en", references=case["reference"], documents=1)
@@ -201,6 +204,7 @@ def test_erasure_takes_the_case_made_in_this_chat_and_rasas_tracker(
     assert t("privacy.erase.kept", "en") in confirmation["text"]
     assert say(client, chat, "yes")["state"] == "erased"
     assert tracker.senders() == []
+    assert list(fce.settings.documents_dir.iterdir()) == []
     with db(client).session() as session:
         assert session.scalar(select(FceCase).where(FceCase.reference == case["reference"])) is None
     (erased,) = audits(client, "privacy.erase")
