@@ -43,7 +43,8 @@ from api.knowledge.guidance import GuidanceService
 from api.knowledge.search import KnowledgeBase
 from api.live.broadcast import Broadcaster
 from api.live.fanout import relay_for
-from api.privacy.service import PrivacyService
+from api.privacy import chat as privacy_chat
+from api.privacy.service import ChatParts, PrivacyService
 from api.records import issuers
 from api.records.chat import ADD_INTENT, SHARE_INTENT, ChatRecords
 from api.records.config import RecordsSettings
@@ -119,6 +120,7 @@ def build_services(settings: Settings, auth_settings: AuthSettings, channel_sett
     advisors: AdvisorService
     channels: Channels
     records_chat: ChatRecords
+    privacy: PrivacyService
 
     reviews = ReviewService(
         db, settings.knowledge_content_dir, settings.knowledge_sources_dir, settings.knowledge_data_dir
@@ -136,7 +138,10 @@ def build_services(settings: Settings, auth_settings: AuthSettings, channel_sett
             "rate": lambda cid, entities: advisors.rate_intent(cid, entities),
             SHARE_INTENT: lambda cid, entities: records_chat.share_intent(cid, entities),
             ADD_INTENT: lambda cid, entities: records_chat.add_intent(cid, entities),
+            **privacy_chat.local_intents(lambda: privacy.chat),
         },
+        # "Send me my data" / "delete my data" typed, and typed answers to their confirmation.
+        typed_intent=privacy_chat.typed_intent(lambda: privacy.chat),
         on_held_message=lambda cid, message, payload: advisors.held_message(cid, message, payload),
         turn_secrets=TurnSecrets(db, settings.actions_token),
         interceptor=lambda cid, text, busy: records_chat.intercept(cid, text, busy),
@@ -168,6 +173,13 @@ def build_services(settings: Settings, auth_settings: AuthSettings, channel_sett
         to_chat=lambda cid, language, text: conversations.store_system_message(cid, language, Reply(text=text)),
         public_base_url=settings.public_base_url,
     )
+    privacy = PrivacyService(
+        db,
+        settings,
+        fce.settings.documents_dir,
+        fce.settings.document_keys,
+        chat=ChatParts(catalogs, conversations, broadcaster),
+    )
     built: Services
     # It reads the other services per call from `built` (tests replace records, fce, inbound there).
     records_chat = ChatRecords(lambda: built, conversations.secrets)
@@ -194,7 +206,7 @@ def build_services(settings: Settings, auth_settings: AuthSettings, channel_sett
         inbound=inbound,
         insights=InsightsService(db),
         advice=advice,
-        privacy=PrivacyService(db, settings, fce.settings.documents_dir, fce.settings.document_keys),
+        privacy=privacy,
         records_chat=records_chat,
     )
     return built

@@ -16,10 +16,11 @@ from api.conversations import models as conversations
 from api.db.base import Base
 from api.fce import models as fce
 from api.knowledge import models as knowledge
+from api.privacy import models as privacy
 from api.records import models as records
 from api.reviews import models as reviews
 
-FEATURE_MODELS = (advice, advisors, auth, channels, consent, conversations, fce, knowledge, records, reviews)
+FEATURE_MODELS = (advice, advisors, auth, channels, consent, conversations, fce, knowledge, privacy, records, reviews)
 metadata = Base.metadata
 
 __all__ = ["FEATURE_MODELS", "Base", "metadata"]

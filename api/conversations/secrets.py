@@ -46,6 +46,9 @@ CODE = re.compile(rf"(?<![0-9A-Za-z]){_CODE_CHAR}{{4}}[-\s]?{_CODE_CHAR}{{4}}[-\
 # As the api shows it (XXXX-XXXX-XXXX, capitals): unmistakably a code wherever it appears.
 SHOWN_CODE = re.compile(r"(?<![0-9A-Za-z])[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}(?![0-9A-Za-z])")
 REFERENCE = re.compile(r"FCE\W*\d{4}\W*\d{1,8}", re.IGNORECASE)
+# A one-time download link of the person's data export; its token is what must not be kept.
+ONE_TIME_LINK = re.compile(r"(/privacy/download/)[A-Za-z0-9_-]+")
+MASKED_LINK = "••••••••"
 
 
 def find_access_code(text: str) -> str | None:
@@ -67,8 +70,14 @@ def mask(text: str, asked_for_code: bool) -> tuple[str, str | None]:
 
 
 def conceal_shown(text: str) -> str:
-    """Every code in the form the api shows it, masked (outbox rows once delivered)."""
-    return SHOWN_CODE.sub(MASKED_CODE, text)
+    """Every code in the form the api shows it, and every one-time link, masked (outbox rows once delivered)."""
+    return conceal_links(SHOWN_CODE.sub(MASKED_CODE, text))
+
+
+def conceal_links(text: str) -> str:
+    """A one-time download link (api/privacy/chat.py) with its token masked: the conversation keeps
+    this, and only the turn's answer carries the link itself, like a newly issued code."""
+    return ONE_TIME_LINK.sub(r"\1" + MASKED_LINK, text) if "/privacy/download/" in text else text
 
 
 class TurnSecrets:

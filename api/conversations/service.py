@@ -52,6 +52,11 @@ class Outbound(Protocol):
 LocalIntent = Callable[[str, dict[str, Any]], list[Reply]]
 # A user message held for its human owner: (conversation_id, stored message, payload) -> replies.
 HeldMessageHook = Callable[[str, dict[str, Any], str | None], list[Reply]]
+# A typed text that means a local intent: (conversation_id, text, last buttons) -> its payload, or None.
+TypedIntent = Callable[[str, str, list[dict[str, Any]]], str | None]
+# The state a turn reports when a local intent removed the conversation (the person's own erasure,
+# api/privacy/chat.py): nothing of it is left, and the widget starts a new one.
+ERASED = "erased"
 
 
 @dataclass(frozen=True)
@@ -202,6 +207,7 @@ class ConversationService:
         on_held_message: HeldMessageHook | None = None,
         turn_secrets: codes.TurnSecrets | None = None,
         interceptor: Interceptor | None = None,
+        typed_intent: TypedIntent | None = None,
     ) -> None:
         self.db = db
         self.rasa = rasa
@@ -217,6 +223,8 @@ class ConversationService:
         # Called with each user message stored while someone other than the bot owns the conversation,
         # and its button payload if any; returns what the api answers meanwhile (usually nothing).
         self.on_held_message = on_held_message
+        # Typed requests the api answers itself in any state, before Rasa or a person sees them.
+        self.typed_intent = typed_intent
         # Access codes in flight for one turn (api/conversations/secrets.py says where a code may go).
         self.secrets = turn_secrets or codes.TurnSecrets(db, "")
         # Typed messages the api answers before Rasa (api/records/chat.py: pasted credentials, sharing).
@@ -299,6 +307,8 @@ class ConversationService:
             intent, entities = parse_payload(payload)
             if intent not in self.templates.intents and intent not in self.local_intents:
                 raise InvalidPayload(f"unknown intent in payload: {intent}")
+        elif self.typed_intent is not None and (meant := self.typed_intent(conversation_id, text, last_buttons)):
+            intent, entities = parse_payload(meant)
 
         with self.db.session() as session:
             conversation = session.get(Conversation, conversation_id, with_for_update=True)
@@ -349,7 +359,9 @@ class ConversationService:
                 role=MessageRole.SYSTEM,
                 user_message=(stored["id"], "answered"),
             )
-            return MessageOutcome(language, self.get(conversation_id).state, local_replies)
+            with self.db.session() as session:
+                now = session.get(Conversation, conversation_id)
+                return MessageOutcome(language, now.state if now is not None else ERASED, local_replies)
 
         if intercepted is not None and (intercepted.any_owner or state == ConversationState.BOT.value):
             answered = intercepted.answer(conversation_id, language)
@@ -555,7 +567,8 @@ class ConversationService:
                 message = Message(
                     conversation=conversation,
                     role=role.value,
-                    text=reply.text,
+                    # A one-time link is delivered, never kept (api/conversations/secrets.py).
+                    text=codes.conceal_links(reply.text),
                     language=language,
                     payload=extra or None,
                 )
@@ -563,7 +576,9 @@ class ConversationService:
                 session.flush()
                 stored.append(message)
                 events.append(message_dict(message))
-            delivered = stored if reveal is None else [_revealed_message(message, reveal) for message in stored]
+            delivered = [
+                _delivered(message, reply.text, reveal) for message, reply in zip(stored, replies, strict=True)
+            ]
             outbound = self.queue_outbound(session, conversation, delivered)
             channel = conversation.channel
         if stored:
@@ -578,15 +593,19 @@ def _revealed(reply: Reply, code: str) -> Reply:
     return Reply(text=reply.text.replace(codes.MASKED_CODE, code, 1), buttons=reply.buttons, sources=reply.sources)
 
 
-def _revealed_message(message: Message, code: str) -> Message:
-    """A copy for the channel only, never added to the session: the stored row keeps the mask."""
-    if codes.MASKED_CODE not in (message.text or ""):
+def _delivered(message: Message, text: str, code: str | None) -> Message:
+    """What the channel sends: the reply as given (with a one-time link) and a newly issued code in
+    place of its mask. A copy for the channel only, never added to the session: the stored row keeps
+    the masks."""
+    if code is not None:
+        text = text.replace(codes.MASKED_CODE, code, 1)
+    if text == message.text:
         return message
     return Message(
         id=message.id,
         conversation_id=message.conversation_id,
         role=message.role,
-        text=message.text.replace(codes.MASKED_CODE, code, 1),
+        text=text,
         language=message.language,
         payload=message.payload,
         created_at=message.created_at,

@@ -24,6 +24,7 @@ from api.core.i18n import format_date
 from api.deps import CatalogsDep, FceDep, PagesDep, PrivacyDep
 from api.fce.web.request import request_language
 from api.fce.web.status_page import MAX_FORM_BYTES, PAGE_HEADERS, PageError, _open_from_form, _render
+from api.privacy.downloads import LinkGone
 from api.privacy.schemas import ErasureOut, SubjectIn
 from api.privacy.subjects import Subject, SubjectNotFound
 from knowledge_base.articles import CONTENT_DIR, load_file
@@ -140,6 +141,42 @@ def _confirmation(
     )
     page.headers.update(PAGE_HEADERS)
     return page
+
+
+# -- the person's download link, from the chat (api/privacy/chat.py, api/privacy/downloads.py) -------------
+
+
+def _download_page(request: Request, pages: Any, catalogs: Any, language: str, token: str | None) -> Response:
+    """The page behind the link: a Download button while it works (a GET never spends it), else a 404
+    that says nothing about why (unknown, used and expired look alike)."""
+    context = {"language": language, "t": lambda key, **kw: catalogs.gettext(key, language, **kw), "token": token}
+    page: Response = pages.TemplateResponse(
+        request, "privacy/download.html", context, status_code=200 if token else status.HTTP_404_NOT_FOUND
+    )
+    page.headers.update({**PAGE_HEADERS, "X-Robots-Tag": "noindex"})
+    return page
+
+
+@router.get("/privacy/download/{token}", response_class=HTMLResponse, include_in_schema=False)
+async def download_page(
+    token: str, request: Request, pages: PagesDep, catalogs: CatalogsDep, privacy: PrivacyDep
+) -> Response:
+    try:
+        link = await run_in_threadpool(privacy.links.find, token)
+    except LinkGone:
+        return _download_page(request, pages, catalogs, request_language(request, None), None)
+    return _download_page(request, pages, catalogs, link.language, token)
+
+
+@router.post("/privacy/download/{token}", include_in_schema=False)
+async def download(
+    token: str, request: Request, pages: PagesDep, catalogs: CatalogsDep, privacy: PrivacyDep
+) -> Response:
+    try:
+        archive, _link = await run_in_threadpool(privacy.links.download, token)
+    except LinkGone:
+        return _download_page(request, pages, catalogs, request_language(request, None), None)
+    return _zip(archive, "kakehashi-export.zip")
 
 
 # -- the privacy notice --------------------------------------------------------------------------------

@@ -366,8 +366,17 @@ class PrivacyRequests:
 
     # -- erasure -----------------------------------------------------------------------------------
 
-    def erase(self, subject: Subject, *, user_id: int | None = None, via: str = "cli") -> dict[str, Any]:
-        """Remove everything held about `subject`; counts (and erased references). Audited."""
+    def erase(
+        self,
+        subject: Subject,
+        *,
+        user_id: int | None = None,
+        via: str = "cli",
+        before_commit: Callable[[Session], None] | None = None,
+    ) -> dict[str, Any]:
+        """Remove everything held about `subject`; counts (and erased references). Audited.
+        `before_commit` writes in the same transaction, once everything is gone (the chat's last
+        message to the person's account, api/privacy/chat.py): it is kept only if the erasure is."""
         now = self.clock()
         with self.db.session() as session:
             found = self.find(session, subject)
@@ -416,4 +425,6 @@ class PrivacyRequests:
             result["advice_requests"] = len(found.advice_ids)
             result["rasa_tracker_events"] = self.tracker.erase(found.conversation_ids)
             audit(session, user_id, "privacy.erase", detail={"via": via, "by": subject.describe(), **result})
+            if before_commit is not None:
+                before_commit(session)
         return result

@@ -302,6 +302,7 @@
     ui.error.hidden = true;
     ui.typing.hidden = false;
     ensureConversation().then(function () {
+      connect();  // a conversation started after an erasure has no socket yet
       var body = { text: text };
       if (payload) body.payload = payload;
       return request("POST", "/api/v1/widget/conversations/" + state.id + "/messages", body);
@@ -309,12 +310,37 @@
       ui.typing.hidden = true;
       if (res.status !== 200) { showError(res.status === 422 ? t("error_too_long") : t("error_send")); return; }
       if (res.data.language && res.data.language !== state.language) { state.language = res.data.language; saveState(); relabel(); }
+      if (res.data.state === "erased") { erased(res.data.replies || []); return; }
       // The WebSocket delivers the same messages; render from the history to keep one order.
       return request("GET", "/api/v1/widget/conversations/" + state.id + "/messages").then(function (h) {
         showNew(h.data.messages || []);
+        reveal(res.data.replies || []);
         setQueue(h.data.state, h.data.position);
       });
     }).catch(function () { ui.typing.hidden = true; showError(); });
+  }
+
+  // The person's data was erased at their request: nothing of the conversation is left on the server.
+  // Its last reply is shown from the answer, and the next message starts a new conversation.
+  function erased(replies) {
+    replies.forEach(function (r) { addMessage({ role: "system", text: r.text }); });
+    settleButtons();
+    state.id = null; state.token = null; saveState();
+    if (socket) { var old = socket; socket = null; old.onclose = null; old.close(); }
+    setQueue("bot");
+  }
+
+  // A reply delivered once (a download link, a new access code) is kept masked in the history; this
+  // turn's answer carries it, so the newest replies show what the answer said.
+  function reveal(replies) {
+    var items = Array.prototype.filter.call(ui.list.children, function (li) { return !li.classList.contains("kk-user"); });
+    var start = items.length - replies.length;
+    replies.forEach(function (r, i) {
+      var item = items[start + i], text = item && item.querySelector(".kk-text");
+      if (text && r.text && text.textContent.indexOf("\u2022\u2022\u2022\u2022") >= 0 && r.text !== text.textContent) {
+        item.replaceChild(linkified(r.text), text);
+      }
+    });
   }
 
   function chooseLanguage(code) {
