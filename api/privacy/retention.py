@@ -13,7 +13,10 @@ Each store has its own period (api/core/config.py, `retention_*`; 0 keeps foreve
   credentials keep a minimal status entry, see cases.py);
 - audit entries: older than `audit_days`;
 - Rasa's tracker events: older than `tracker_days` (SQL tracker store, `rasa_tracker_url`);
-- rate-limit and lockout rows (they hold IP addresses): older than a week.
+- rate-limit and lockout rows (they hold IP addresses): older than a week;
+- spent short-lived secrets: turn secrets (access codes and pasted credentials in flight), chat
+  grants to share a case's records, and chat export links, once expired. Each is ignored after its
+  expiry anyway; a crash between parking and taking one would otherwise leave the row for good.
 
 A run returns counts per store and logs only those counts; a real run is audited (`privacy.purge`)
 in the same transaction as the deletions. `--dry-run` counts without changing anything.
@@ -33,7 +36,7 @@ from sqlalchemy.orm import Session
 from api.auth.audit import audit
 from api.auth.models import AuditEntry, LoginAttempt, StaffSession
 from api.channels.models import ButtonPayload, ChannelEvent, EventStatus, OutboxMessage, OutboxStatus
-from api.conversations.models import Conversation, Message
+from api.conversations.models import Conversation, Message, TurnSecret
 from api.core.clock import utcnow
 from api.core.config import Settings
 from api.db.session import Database
@@ -41,7 +44,9 @@ from api.fce.models import FceAccessFailure, FceCase, FceLock, FceRateEvent, Fce
 from api.fce.workflow import OPEN_STATUSES, Status
 from api.knowledge.models import Answer
 from api.privacy.cases import ERASED, remove_case, remove_documents
+from api.privacy.models import ExportLink
 from api.privacy.tracker import TrackerStore
+from api.records.models import RecordChatGrant
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +63,7 @@ STORES = (
     "audit_entries",
     "rasa_tracker_events",
     "rate_limit_rows",
+    "expired_secrets",
 )
 FINAL = [Status.EVALUATED.value, Status.CLOSED.value]
 LIMIT_ROWS_DAYS = 7
@@ -146,6 +152,11 @@ class Purger:
                 + self._remove(session, FceAccessFailure, FceAccessFailure.at < week, dry_run)
                 + self._remove(session, FceRateEvent, FceRateEvent.at < week, dry_run)
                 + self._remove(session, FceLock, FceLock.locked_until < week, dry_run)
+            )
+            counts["expired_secrets"] = (
+                self._remove(session, TurnSecret, TurnSecret.expires_at < now, dry_run)
+                + self._remove(session, RecordChatGrant, RecordChatGrant.expires_at < now, dry_run)
+                + self._remove(session, ExportLink, ExportLink.expires_at < now, dry_run)
             )
             # Sessions past their absolute lifetime (logins also clear them; this covers a quiet desk).
             counts["ended_sessions"] = self._remove(session, StaffSession, StaffSession.expires_at < now, dry_run)

@@ -14,13 +14,15 @@ from sqlalchemy import func, select
 from api import __main__ as cli
 from api.auth.models import AuditEntry
 from api.channels.models import ChannelEvent, OutboxMessage
-from api.conversations.models import Conversation, Message
+from api.conversations.models import Conversation, Message, TurnSecret
 from api.core import periodic
 from api.core.config import Settings
 from api.fce.feature import Fce
 from api.fce.models import FceCase, FceDocument
 from api.knowledge.models import Answer
+from api.privacy.models import ExportLink
 from api.privacy.service import PrivacyService
+from api.records.models import RecordChatGrant
 from tests.fce.conftest import create
 from tests.privacy.conftest import Tracker
 from tests.privacy.helpers import age_case, ago, db, line_conversation, upload
@@ -98,6 +100,26 @@ def test_purge_removes_expired_rows_and_files_from_every_store(
     # Idempotent: a second run finds nothing more (only its own audit entry is new).
     again = privacy.purger.run()
     assert sum(again.values()) == 0
+
+
+def test_expired_short_lived_secrets_go_and_live_ones_stay(client: TestClient, privacy: PrivacyService) -> None:
+    """Turn secrets, chat share grants and chat export links are ignored once expired; the purge removes
+    them (a crash between parking and taking one would leave it for good) and keeps the live ones."""
+    conversation = line_conversation(client, "U-secrets", 1)
+    references = [create(client, email=f"grant{i}@example.com")["reference"] for i in range(2)]
+    with db(client).session() as session:
+        case_ids = list(session.scalars(select(FceCase.id).where(FceCase.reference.in_(references))))
+        for kind, expires in (("typed_code", ago(1)), ("issued_code", ago(-1))):
+            session.add(TurnSecret(conversation_id=conversation, kind=kind, sealed=b"x", expires_at=expires))
+        for case_id, hours in zip(case_ids, (2, -2), strict=True):
+            session.add(RecordChatGrant(conversation_id=conversation, case_id=case_id, expires_at=ago(hours / 24)))
+        for token, expires in (("a" * 64, ago(1)), ("b" * 64, ago(-1))):
+            session.add(ExportLink(token_hash=token, conversation_id=conversation, language="en", expires_at=expires))
+    assert privacy.purger.run(dry_run=True)["expired_secrets"] == 3
+    assert privacy.purger.run()["expired_secrets"] == 3
+    for table in (TurnSecret, RecordChatGrant, ExportLink):
+        assert _count(client, table) == 1, table
+    assert privacy.purger.run()["expired_secrets"] == 0
 
 
 def test_conversation_of_an_open_case_is_kept(client: TestClient, fce: Fce, privacy: PrivacyService) -> None:
