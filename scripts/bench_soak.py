@@ -57,25 +57,38 @@ def chat_round(client: httpx.Client) -> int:
     return len(CHAT)
 
 
-def fce_round(client: httpx.Client) -> int:
-    """An application, its status twice (right code, then wrong), the verifier on a non-credential."""
+CASES: list[tuple[str, str]] = []  # (reference, access code) of the applications made so far
+
+
+def fce_round(client: httpx.Client, limited: Counter[str]) -> int:
+    """An application (or, once the per-address limit refuses new ones, an earlier case), its status,
+    one wrong code for a new case, the verifier on a non-credential, a knowledge search."""
     made = client.post("/api/v1/fce/cases", json=application())
-    made.raise_for_status()
-    reference, code = made.json()["reference"], made.json()["access_code"]
-    client.get(f"/api/v1/fce/cases/{reference}", headers={"X-Access-Code": code}).raise_for_status()
-    client.get(f"/api/v1/fce/cases/{reference}", headers={"X-Access-Code": "WRONG-CODE-XXXX"})
+    if made.status_code == 429 and CASES:
+        limited["fce applications refused by the per-address limit (429)"] += 1
+        reference, code = CASES[len(CASES) and int(time.monotonic() * 1000) % len(CASES)]
+    else:
+        made.raise_for_status()
+        reference, code = made.json()["reference"], made.json()["access_code"]
+        CASES.append((reference, code))
+        client.get(f"/api/v1/fce/cases/{reference}", headers={"X-Access-Code": "WRONG-CODE-XXXX"})
+    checked = client.get(f"/api/v1/fce/cases/{reference}", headers={"X-Access-Code": code})
+    if checked.status_code == 429:
+        limited["status checks refused by the per-address limit (429)"] += 1
+    else:
+        checked.raise_for_status()
     client.post("/api/v1/verify", json={"credential": "eyJhbGciOiJub25lIn0.e30."})
     client.get("/api/v1/knowledge/search", params={"q": "student visa part-time work", "lang": "en"})
     return 5
 
 
-def client_loop(index: int, deadline: float, done: Counter[str], errors: Counter[str]) -> None:
+def client_loop(index: int, deadline: float, done: Counter[str], errors: Counter[str], limited: Counter[str]) -> None:
     with httpx.Client(base_url=API, timeout=60) as client:
         turn = 0
         while time.monotonic() < deadline:
             kind = "fce" if (turn + index) % 3 == 0 else "chat"
             try:
-                done[kind] += fce_round(client) if kind == "fce" else chat_round(client)
+                done[kind] += fce_round(client, limited) if kind == "fce" else chat_round(client)
             except httpx.HTTPError as error:
                 errors[f"{kind}: {type(error).__name__}"] += 1
                 time.sleep(1)
@@ -110,7 +123,8 @@ def main() -> int:
     deadline = time.monotonic() + MINUTES * 60
     done: Counter[str] = Counter()
     errors: Counter[str] = Counter()
-    threads = [threading.Thread(target=client_loop, args=(i, deadline, done, errors)) for i in range(CLIENTS)]
+    limited: Counter[str] = Counter()
+    threads = [threading.Thread(target=client_loop, args=(i, deadline, done, errors, limited)) for i in range(CLIENTS)]
     for thread in threads:
         thread.start()
     samples: list[tuple[float, float, int]] = []
@@ -126,7 +140,7 @@ def main() -> int:
 
     elapsed = time.monotonic() - started
     print(f"soak: {MINUTES:g} min, {CLIENTS} clients, {sum(done.values())} requests ({dict(done)}) in {elapsed:.0f} s")
-    print(f"  errors: {dict(errors) or 0}")
+    print(f"  errors: {dict(errors) or 0}; expected refusals: {dict(limited) or 0}")
     if len(samples) >= 2:
         first, last = samples[0], samples[-1]
         peak = max(s[1] for s in samples)
