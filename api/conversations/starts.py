@@ -40,6 +40,7 @@ _CHECK: tuple[tuple[str, ...], ...] = (
     ("कुन भिसा", "सक्छु"), ("कुन भिसा", "सकिन्छ"), ("कुन भिसा", "काम"), ("भिसामा", "सक्छु"), ("भिसा", "जाँच"),
     ("स्व-जाँच",), ("qual visto", "melhor"), ("que visto", "preciso"), ("qual visto", "preciso"),
     ("nen xin visa",), ("xin visa gi",), ("xin visa nao",), ("nen lam visa",),
+    ("check my options", "japan"), ("my options", "work", "japan"), ("minhas opcoes", "japao"),
 )  # fmt: skip
 # The status of an application already made, asked in words the intent model misses.
 _CASE: tuple[tuple[str, ...], ...] = (
@@ -77,6 +78,7 @@ _POINTS: tuple[tuple[str, ...], ...] = (
     ("कति अंक",), ("कति अङ्क",), ("अंक", "गणना"), ("अंक", "जाँच"), ("kati ank",),
     ("quantos pontos", "eu"), ("quantos pontos", "faco"), ("quantos pontos", "tenho"), ("meus pontos",),
     ("calcular", "pontos"), ("minha pontuacao",),
+    ("अंक", "हिसाब"), ("अङ्क", "हिसाब"), ("उच्च दक्ष", "अंक"),
 )  # fmt: skip
 
 

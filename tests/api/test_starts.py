@@ -66,6 +66,8 @@ MODE_BUTTONS = [
         ("शैक्षिक योग्यता मूल्याङ्कन", "fce"),
         ("quero fazer a avaliação da minha graduação", "fce"),
         ("em nên xin visa gì ạ", "check"),
+        ("can you check my options for working in japan", "check"),
+        ("उच्च दक्ष पेशेवर अंक हिसाब गर्न चाहन्छु", "points"),
         ("where is the immigration office", None),
         ("what is the evaluation fee", None),
         ("what is a COE?", None),
