@@ -38,8 +38,11 @@ def test_parallel_wrong_passwords_get_no_more_guesses_than_the_limit(
     for thread in threads:
         thread.join()
     assert set(statuses) <= {401, 429}, statuses
+    # At most the limit got a guess. Possibly none: when every reservation is committed before any
+    # count (a loaded machine), each sees the burst over the limit and is refused; that is safe, and
+    # the sequential attempts below still prove the limit's own guesses are given.
     guessed = statuses.count(401)
-    assert 1 <= guessed <= PER_EMAIL, statuses
+    assert 0 <= guessed <= PER_EMAIL, statuses
     # Whatever the burst used, the window's budget is exactly the limit: then even the right password waits.
     for _ in range(PER_EMAIL - guessed):
         assert client.post(LOGIN, json={"email": "aiko@example.org", "password": "again wrong"}).status_code == 401
