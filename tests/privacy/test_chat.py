@@ -384,7 +384,11 @@ def test_no_message_text_or_token_in_the_info_log(
     caplog.set_level(logging.INFO)
     # JSON logging (api/core/logs.py, set up by other tests in this process) stops uvicorn.access from
     # propagating to the root, where caplog listens; the mask is a filter on that logger either way.
-    monkeypatch.setattr(logging.getLogger("uvicorn.access"), "propagate", True)
+    # Earlier tests in the process may also have disabled it or raised its level (uvicorn's dictConfig).
+    access = logging.getLogger("uvicorn.access")
+    monkeypatch.setattr(access, "propagate", True)
+    monkeypatch.setattr(access, "disabled", False)
+    monkeypatch.setattr(access, "level", logging.INFO)
     token = _link(client, "vi")
     client.post(f"/privacy/download/{token}")
     chat = start(client, "vi")
