@@ -34,7 +34,7 @@ from api.fce.models import (
     FceIdempotencyKey,
 )
 from api.fce.notify import StatusNotice, notice_for
-from api.fce.schemas import ApplicationBase, TransitionRequest
+from api.fce.schemas import ApplicationBase, CredentialIn, TransitionRequest
 from api.fce.workflow import OPEN_STATUSES, Status, move
 
 # A credential brought after application joins the case only before its evaluation has started.
@@ -42,6 +42,22 @@ ADD_BROUGHT_STATUSES = frozenset({Status.SUBMITTED, Status.DOCUMENTS_REQUESTED, 
 # Six digits: the sequential references issued before; eight: random ones (finding 6).
 REFERENCE = re.compile(r"^FCE-(\d{4})-(\d{6}|\d{8})$")
 APPLICANT = "applicant"
+
+
+def credential_row(position: int, credential: CredentialIn, **row: Any) -> FceCredential:
+    """The stored credential for an application's (or a brought credential's) CredentialIn."""
+    return FceCredential(
+        position=position,
+        country=credential.country,
+        credential_id=credential.credential_id,
+        credential_name=credential.credential_name,
+        institution=credential.institution,
+        field_of_study=credential.field_of_study,
+        start_year=credential.start_year,
+        end_year=credential.end_year,
+        language_of_instruction=credential.language_of_instruction,
+        **row,
+    )
 
 
 class CaseNotFound(Exception):
@@ -205,18 +221,7 @@ class CaseService:
                 updated_at=now,
             )
             case.credentials = [
-                FceCredential(
-                    position=position,
-                    country=credential.country,
-                    credential_id=credential.credential_id,
-                    credential_name=credential.credential_name,
-                    institution=credential.institution,
-                    field_of_study=credential.field_of_study,
-                    start_year=credential.start_year,
-                    end_year=credential.end_year,
-                    language_of_instruction=credential.language_of_instruction,
-                )
-                for position, credential in enumerate(typed + prefilled)
+                credential_row(position, credential) for position, credential in enumerate(typed + prefilled)
             ]
             case.events = [FceCaseEvent(from_status=None, to_status=Status.SUBMITTED.value, actor=APPLICANT, at=now)]
             session.add(case)
@@ -264,20 +269,7 @@ class CaseService:
                 last = session.scalar(select(func.max(FceCredential.position)).where(FceCredential.case_id == case_id))
                 position = 0 if last is None else int(last) + 1
                 credential = item.credential
-                session.add(
-                    FceCredential(
-                        case_id=case_id,
-                        position=position,
-                        country=credential.country,
-                        credential_id=credential.credential_id,
-                        credential_name=credential.credential_name,
-                        institution=credential.institution,
-                        field_of_study=credential.field_of_study,
-                        start_year=credential.start_year,
-                        end_year=credential.end_year,
-                        language_of_instruction=credential.language_of_instruction,
-                    )
-                )
+                session.add(credential_row(position, credential, case_id=case_id))
             item.store(session, case_id, position)
             case.updated_at = now
             session.flush()
