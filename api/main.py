@@ -29,8 +29,7 @@ from api.auth.config import AuthSettings, get_auth_settings
 from api.channels import alerts as channel_alerts
 from api.channels import widget
 from api.channels.config import ChannelSettings, get_channel_settings
-from api.channels.line import webhook as line_webhook
-from api.channels.telegram import webhook as telegram_webhook
+from api.channels.registry import CHANNELS
 from api.chat_flows import router as chat_flows_router
 from api.conversations import nlg
 from api.conversations.service import ConversationNotFound
@@ -62,27 +61,26 @@ HERE = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)
 
 ROUTERS = (
-    health,
-    nlg,
-    widget,
-    knowledge_router,
-    knowledge_actions,
-    pathways_router,
-    fce_router,
-    records_router,
-    reviews_router,
-    insights_router,
-    advice_router,
-    advice_pages,
-    chat_flows_router,
-    auth_router,
-    advisors_router,
-    advisor_actions,
-    console,
-    line_webhook,
-    telegram_webhook,
-    channel_alerts,
-    privacy_router,
+    health.router,
+    nlg.router,
+    widget.router,
+    knowledge_router.router,
+    knowledge_actions.router,
+    pathways_router.router,
+    fce_router.router,
+    records_router.router,
+    reviews_router.router,
+    insights_router.router,
+    advice_router.router,
+    advice_pages.router,
+    chat_flows_router.router,
+    auth_router.router,
+    advisors_router.router,
+    advisor_actions.router,
+    console.router,
+    *(channel.router for channel in CHANNELS),  # the platforms' webhooks (api/channels/registry.py)
+    channel_alerts.router,
+    privacy_router.router,
 )
 
 # Domain exceptions that escape a route, as HTTP: (status, detail). Routes that answer the same
@@ -113,10 +111,7 @@ def create_app(
             settings.nlg_token,
             settings.rasa_admin_token,
             auth_settings.session_secret,
-            channel_settings.line_channel_secret,
-            channel_settings.line_channel_access_token,
-            channel_settings.telegram_bot_token,
-            channel_settings.telegram_webhook_secret,
+            *channel_settings.secrets(),
         ]
     )
     logs.configure(settings.log_format, settings.log_level)
@@ -140,8 +135,8 @@ def create_app(
     # The client's address for the audit log, read by code far from the request (api/core/client.py).
     app.add_middleware(ClientAddress)
     proxy.install(app, settings)  # last: outermost
-    for module in ROUTERS:
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_api_route("/", demo_page, response_class=HTMLResponse, include_in_schema=False)
     return app

@@ -28,10 +28,11 @@ from api.auth.config import AuthSettings, resolve_secret
 from api.auth.tokens import TokenSigner
 from api.channels.config import ChannelSettings
 from api.channels.hub import Channels, outbound_adapters
+from api.channels.registry import CHANNELS
 from api.conversations.rasa_client import RasaClient
 from api.conversations.responses import Reply, ResponseTemplates
 from api.conversations.secrets import TurnSecrets
-from api.conversations.service import ConversationService
+from api.conversations.service import ConversationService, TypedRequests
 from api.core.client_limits import PerClientLimit
 from api.core.config import Settings
 from api.core.i18n import Catalogs, load_catalogs
@@ -132,7 +133,7 @@ def build_services(settings: Settings, auth_settings: AuthSettings, channel_sett
         catalogs,
         templates,
         broadcaster,
-        outbound=outbound_adapters(channel_settings, catalogs, wake=lambda: channels.wake_outbox()),
+        outbound=outbound_adapters(CHANNELS, channel_settings, catalogs, wake=lambda: channels.wake_outbox()),
         local_intents={
             "cancel_handoff": lambda cid, entities: advisors.cancel_intent(cid, entities),
             "rate": lambda cid, entities: advisors.rate_intent(cid, entities),
@@ -140,16 +141,20 @@ def build_services(settings: Settings, auth_settings: AuthSettings, channel_sett
             ADD_INTENT: lambda cid, entities: records_chat.add_intent(cid, entities),
             **privacy_chat.local_intents(lambda: privacy.chat),
         },
-        # "Send me my data" / "delete my data" typed, and typed answers to their confirmation.
-        typed_intent=privacy_chat.typed_intent(lambda: privacy.chat),
         on_held_message=lambda cid, message, payload: advisors.held_message(cid, message, payload),
         turn_secrets=TurnSecrets(db, settings.actions_token),
-        interceptor=lambda cid, text, busy: records_chat.intercept(cid, text, busy),
+        # What a typed message may ask that a feature answers before Rasa (the order is TypedRequests').
+        typed_requests=TypedRequests(
+            # A pasted credential, or a request to share one.
+            intercept=lambda cid, text, busy: records_chat.intercept(cid, text, busy),
+            # "Send me my data" / "delete my data" typed, and typed answers to their confirmation.
+            local=privacy_chat.typed_intent(lambda: privacy.chat),
+        ),
     )
     away = AwayAnswers(db, catalogs, guidance)
     advisors = AdvisorService(db, catalogs, broadcaster, conversations, auth_settings, away=away)
     channels = Channels(
-        channel_settings, db, conversations, catalogs, templates, broadcaster, settings.max_message_chars
+        channel_settings, CHANNELS, db, conversations, catalogs, templates, broadcaster, settings.max_message_chars
     )
     records: RecordsService
     records_settings = RecordsSettings()

@@ -33,9 +33,10 @@ __all__ = ["DevItem", "load_dev", "run_eval"]
 
 # Issue 14's targets on the test part, per language (direct answers: over all test questions).
 TARGETS = {"hit@1": 0.90, "hit@3": 0.97, "direct": 0.75, "precision": 0.95, "langid": 0.99}
-# The regression guard's floors (test part measured at 0.84-0.98 hit@1, 0.95-1.0 hit@3, 83 % direct
-# at 97.8 %, language ID 0.98-1.0 when they were set).
-GUARD = {"hit@1": 0.80, "hit@3": 0.93, "direct": 0.75, "precision": 0.95, "langid": 0.95}
+# The regression guard's floors: three questions or more below the test part as measured when they
+# were last raised (2026-12-06: hit@1 0.93-0.95, hit@3 0.977-1.0, 94 % direct at 96.6 %, language ID
+# 1.0 in every language).
+GUARD = {"hit@1": 0.86, "hit@3": 0.93, "direct": 0.85, "precision": 0.95, "langid": 0.97}
 NOT_FOUND = 10**6
 
 

@@ -145,12 +145,14 @@ def build(
     bm25: dict[str, Any] = {}
     for language in sorted({c.language for c in chunks}):
         ids = [i for i, c in enumerate(chunks) if c.language == language and not c.is_question]
-        model = BM25.build([tokens(chunks[i].passage, romaji=True) for i in ids])
+        model = BM25.build([tokens(chunks[i].passage, romaji=True, nepali=language == "ne") for i in ids])
         bm25[language] = {"chunk_ids": ids, **model.to_json()}
     # One BM25 over every language's questions: a romanised Nepali question shares words with the
     # romanised questions of the Nepali file while the query is detected as, say, English.
     question_ids = [i for i, c in enumerate(chunks) if c.is_question]
-    question_model = BM25.build([tokens(chunks[i].passage, romaji=True) for i in question_ids])
+    question_model = BM25.build(
+        [tokens(chunks[i].passage, romaji=True, nepali=chunks[i].language == "ne") for i in question_ids]
+    )
     bm25_questions = {"chunk_ids": question_ids, **question_model.to_json()}
 
     snapshot: dict[str, dict[str, Any]] = {}

@@ -192,7 +192,8 @@ class Retriever:
         languages = {answer} | ({detected} if detected else set())
         article = ~self.chunk_is_question
         in_language = np.isin(self.chunk_language, list(languages)) & article
-        query_tokens = tokens(text)
+        # A query read as Nepali also gets the sound keys that let romanised and Devanagari meet.
+        query_tokens = tokens(text, nepali="ne" in languages)
         signals = {
             "dense_language": topic_max(dense, self.chunk_topic, n_topics, in_language),
             "dense_any": topic_max(dense, self.chunk_topic, n_topics, article),

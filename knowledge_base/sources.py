@@ -28,6 +28,9 @@ OFFICIAL: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("otit", ("otit.go.jp",)),
     ("ssw", ("ssw.go.jp",)),
     ("unesco", ("unesco.org",)),
+    # Japan's embassies and consulates (se.emb-japan.go.jp, …): named as such, not as "the government",
+    # so two of them in one list are told apart by more than their domains. Ranked as the catch-all was.
+    ("embassy", ("emb-japan.go.jp",)),
     # Any other Japanese government domain.
     ("government", ("go.jp",)),
     # Other countries' governments and recognition bodies (for articles about their qualifications).

@@ -14,5 +14,7 @@ echo "== credential evaluation (evaluator's filtered list, status lookup; FCE_BE
 .venv/bin/python scripts/bench_fce.py "${FCE_BENCH_CASES:-10000}"
 echo "== verifiable records (issue, verify p50/p95 with and without cached status lists, verify page weight)"
 .venv/bin/python scripts/bench_records.py "${RECORDS_BENCH_CREDENTIALS:-50}"
+echo "== production shape (issue #16): one Rasa replica against two, then kill -9 in turn (PROD_BENCH=0 skips)"
+if [ "${PROD_BENCH:-1}" != 0 ]; then scripts/bench-prod.sh; fi
 echo "== soak (issue #15): mixed traffic for SOAK_MINUTES (default 30; 0 skips), then memory, descriptors, rows, purge"
 if [ "${SOAK_MINUTES:-30}" != 0 ]; then scripts/e2e.sh .venv/bin/python scripts/bench_soak.py; fi

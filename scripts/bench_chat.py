@@ -91,14 +91,30 @@ def api_process() -> Path | None:
     return None
 
 
-def api_rss_mib() -> float | None:
-    proc = api_process()
+def rss_mib(proc: Path | None) -> float | None:
     try:
         for line in (proc / "status").read_text().splitlines() if proc else []:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     except OSError:
         return None
+    return None
+
+
+def api_rss_mib() -> float | None:
+    return rss_mib(api_process())
+
+
+def process_with(*parts: str) -> Path | None:
+    """The process whose command line holds every part (Rasa and its action server, found by their ports)."""
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if all(part in cmd for part in parts) and not cmd.startswith(("timeout", "env ")):
+                return proc
     return None
 
 
@@ -116,6 +132,14 @@ def main() -> None:
     print(f"  end-to-end p50 / rasa p50 = {ratio:.2f} (target <= 1.5); p95 target <= 300 ms")
     rss = api_rss_mib()
     print(f"  api resident memory: {rss:.0f} MiB" if rss else "  api resident memory: not found")
+    # Rasa and its action server: the processes Python 3.10 -> 3.11 moved (issue #19).
+    rasa_port, actions_port = RASA.rsplit(":", 1)[1], os.environ.get("ACTIONS_PORT", "")
+    for name, proc in (
+        ("rasa", process_with("rasa run", f"--port {rasa_port}")),
+        ("action server", process_with("rasa_sdk", f"--port {actions_port}") if actions_port else None),
+    ):
+        found = rss_mib(proc)
+        print(f"  {name} resident memory: {found:.0f} MiB" if found else f"  {name} resident memory: not found")
 
 
 if __name__ == "__main__":

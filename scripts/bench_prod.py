@@ -84,6 +84,28 @@ async def wait_replies(fake: FakeLine, tokens: set[str], seconds: float) -> dict
     return replies_by_token(fake)
 
 
+def store_counters() -> dict[str, float]:
+    """PostgreSQL rows written and transactions committed (the api's and Rasa's databases), and commands Redis
+    processed: read before and after a phase, they give the writes per message the capacity model scales."""
+    import psycopg
+    import redis
+
+    url = os.environ["DATABASE_URL"]
+    out: dict[str, float] = {}
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_stat_force_next_flush()")
+        for name in (url.rsplit("/", 1)[1], os.environ.get("RASA_TRACKER_DB", "kakehashi_rasa")):
+            row = conn.execute(
+                "SELECT tup_inserted + tup_updated + tup_deleted, xact_commit FROM pg_stat_database WHERE datname = %s",
+                (name,),
+            ).fetchone()
+            if row is not None:
+                out[f"{name} rows written"], out[f"{name} commits"] = float(row[0]), float(row[1])
+    stats = redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")).info("stats")
+    out["redis commands"] = float(stats["total_commands_processed"])  # type: ignore[index]
+    return out
+
+
 def widget_latencies(rounds: int = 15, concurrency: int = 4) -> list[float]:
     def one(_: int) -> list[float]:
         with httpx.Client(base_url=API, timeout=30) as client:
@@ -155,6 +177,9 @@ async def load() -> None:
         print(f"widget, 4 conversations at once, {len(widget)} messages")
         print(f"  p50 {statistics.median(widget) * 1000:7.1f} ms   p95 {pct(widget, 0.95) * 1000:7.1f} ms")
         cpu_before = {pid: cpu for _, pid, _, cpu in processes()}
+        time.sleep(1.5)  # let the stats of the widget phase land before the first reading
+        stores_before = store_counters()
+        line_messages = 0
         async with httpx.AsyncClient(base_url=API, timeout=30) as client:
             # A burst of 50 users, one message each.
             events = [line_event(u, 0) for u in range(50)]
@@ -185,10 +210,21 @@ async def load() -> None:
             elapsed = time.monotonic() - begin
             rate = answered / elapsed
             print(f"throughput: {answered}/{users * per_user} messages answered in {elapsed:.1f} s = {rate:.1f} msg/s")
+            line_messages = len(events) + users * per_user
         cpu_after = processes()
-        print("processes (RSS MiB, CPU s during the LINE phases)")
+        time.sleep(1.5)  # PostgreSQL's statistics are flushed about once a second
+        stores_after = store_counters()
+        print(f"stores per LINE message ({line_messages} messages; Redis counts every client of the server)")
+        for key in stores_before:
+            print(f"  {key:34s} {(stores_after.get(key, 0) - stores_before[key]) / max(line_messages, 1):7.1f}")
+        print("processes (RSS MiB, CPU s during the LINE phases, CPU ms per LINE message)")
+        total = 0.0
         for role, pid, rss, cpu in cpu_after:
-            print(f"  {role:18s} pid {pid:7d}  {rss:7.0f} MiB  {cpu - cpu_before.get(pid, 0.0):6.1f} s")
+            used = cpu - cpu_before.get(pid, 0.0)
+            total += used
+            per = used * 1000 / max(line_messages, 1)
+            print(f"  {role:18s} pid {pid:7d}  {rss:7.0f} MiB  {used:6.1f} s  {per:6.1f} ms")
+        print(f"  all processes: {total * 1000 / max(line_messages, 1):.1f} CPU ms per LINE message")
     finally:
         fake.close()
 

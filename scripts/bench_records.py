@@ -57,7 +57,7 @@ def main() -> None:
             public_base_url="http://testserver",
             locales_dir=REPO_ROOT / "locales",
         )
-        channels = ChannelSettings(_env_file=None, line_channel_secret="", telegram_bot_token="")  # type: ignore[call-arg]
+        channels = ChannelSettings(_env_file=None, platforms={})  # type: ignore[call-arg]
         app = create_app(settings, channel_settings=channels)
         with TestClient(app) as client:
             services = app.state.services

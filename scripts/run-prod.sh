@@ -13,6 +13,10 @@ cd "$(dirname "$0")/.."
 
 # The shape. These defaults are what docker-compose.yml runs.
 export API_WORKERS="${API_WORKERS:-2}" RASA_REPLICAS="${RASA_REPLICAS:-2}"
+# uvicorn's supervisor kills a worker that does not answer its health ping within this many seconds. Its
+# default (5 s) killed a busy but healthy worker under the bench's load, with its requests; a hung worker
+# is still replaced, half a minute later.
+export API_WORKER_HEALTHCHECK_SECONDS="${API_WORKER_HEALTHCHECK_SECONDS:-30}"
 export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/kakehashi}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 export RASA_TRACKER_DIALECT=postgresql RASA_TRACKER_HOST="${RASA_TRACKER_HOST:-127.0.0.1}"
@@ -50,15 +54,16 @@ export RASA_URLS RASA_URL="${rasa_urls[0]}"
 
 pids=()
 declare -A rasa_pid actions_pid
+workers_pid=""
 cleanup() {
-  for pid in "${pids[@]}" "${rasa_pid[@]}" "${actions_pid[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}" "${rasa_pid[@]}" "${actions_pid[@]}" $workers_pid; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
 trap 'echo; echo "run-prod: stopping"; exit 0' INT TERM
 
 alive() {
-  for pid in "${pids[@]}" "${rasa_pid[@]}" "${actions_pid[@]}"; do kill -0 "$pid" 2>/dev/null || return 1; done
+  for pid in "${pids[@]}" "${rasa_pid[@]}" "${actions_pid[@]}" $workers_pid; do kill -0 "$pid" 2>/dev/null || return 1; done
 }
 
 wait_for() {  # url seconds
@@ -97,23 +102,30 @@ for i in $(seq 1 $((RASA_REPLICAS - 1))); do start_replica "$i"; done
 # uvicorn's supervisor restarts a worker that dies; the api sends a dead replica's conversations elsewhere.
 # Behind the reverse proxy: the client's address and scheme from FORWARDED_ALLOW_IPS only (api/core/proxy.py).
 CHANNEL_WORKERS=false .venv/bin/uvicorn api.main:create_app --factory --host "$API_HOST" --port "$API_PORT" \
-  --workers "$API_WORKERS" --proxy-headers --forwarded-allow-ips "$FORWARDED_ALLOW_IPS" --no-access-log \
+  --workers "$API_WORKERS" --timeout-worker-healthcheck "$API_WORKER_HEALTHCHECK_SECONDS" \
+  --proxy-headers --forwarded-allow-ips "$FORWARDED_ALLOW_IPS" --no-access-log \
   > "$logs/api.log" 2>&1 &
 pids+=($!)
-CHANNEL_WORKERS=true .venv/bin/python -m api workers > "$logs/workers.log" 2>&1 &
-pids+=($!)
+start_workers() {
+  CHANNEL_WORKERS=true .venv/bin/python -m api workers >> "$logs/workers.log" 2>&1 &
+  workers_pid=$!
+}
+start_workers
 
 for url in "${rasa_urls[@]}"; do wait_for "$url/" 300; done
 wait_for "$API_URL/readyz" 300
 echo "run-prod: ready ($API_WORKERS api workers, $RASA_REPLICAS Rasa replicas: $RASA_URLS)"
 echo "  widget demo $API_URL/   readiness $API_URL/readyz   metrics $API_URL/metrics   logs $logs/"
 echo "Ctrl-C stops everything."
-# Supervision: a Rasa replica or action server that dies is started again (meanwhile the api routes its
-# conversations to the live replicas); the api supervisor or the channel workers dying ends the run.
+# Supervision: a Rasa replica, an action server or the channel-workers process that dies is started again
+# (meanwhile the api routes a dead replica's conversations to the live ones, and the events a dead channel
+# worker held are taken again when their lease runs out); uvicorn's supervisor restarts a dead api worker;
+# the api supervisor itself dying ends the run.
 while true; do
   for pid in "${pids[@]}"; do
-    kill -0 "$pid" 2>/dev/null || { echo "run-prod: the api or the channel workers exited; see $logs/" >&2; exit 1; }
+    kill -0 "$pid" 2>/dev/null || { echo "run-prod: the api supervisor exited; see $logs/" >&2; exit 1; }
   done
+  kill -0 "$workers_pid" 2>/dev/null || { echo "run-prod: the channel workers exited; restarting" >&2; start_workers; }
   for i in "${!rasa_pid[@]}"; do
     kill -0 "${rasa_pid[$i]}" 2>/dev/null || { echo "run-prod: Rasa replica $i exited; restarting" >&2; start_replica "$i"; }
   done

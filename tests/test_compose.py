@@ -71,6 +71,11 @@ def test_api_workers_and_the_channel_workers_process_match_the_script() -> None:
     assert api[:2] == [".venv/bin/uvicorn", "api.main:create_app"]
     assert api[api.index("--workers") + 1] == "${API_WORKERS:-" + default("API_WORKERS") + "}"
     assert '--workers "$API_WORKERS"' in RUN_PROD and "CHANNEL_WORKERS=false .venv/bin/uvicorn" in RUN_PROD
+    # The supervisor's health-ping patience: the same default in both, and longer than uvicorn's 5 s.
+    healthcheck = api[api.index("--timeout-worker-healthcheck") + 1]
+    assert healthcheck == "${API_WORKER_HEALTHCHECK_SECONDS:-" + default("API_WORKER_HEALTHCHECK_SECONDS") + "}"
+    assert int(default("API_WORKER_HEALTHCHECK_SECONDS")) > 5
+    assert '--timeout-worker-healthcheck "$API_WORKER_HEALTHCHECK_SECONDS"' in RUN_PROD
     assert SERVICES["api"]["environment"]["CHANNEL_WORKERS"] == "false"
     assert SERVICES["workers"]["command"] == [".venv/bin/python", "-m", "api", "workers"]
     assert SERVICES["workers"]["environment"]["CHANNEL_WORKERS"] == "true"

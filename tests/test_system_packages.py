@@ -8,6 +8,7 @@ after `make setup`) check that every listed package really is installed.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -86,3 +87,24 @@ def test_every_listed_package_is_installed() -> None:
         if result.stdout != "install ok installed":
             missing.append(package)
     assert not missing, f"make setup did not install: {missing}"
+
+
+def test_a_nodejs_without_npm_is_reported_and_would_get_debians_npm(tmp_path: Path) -> None:
+    """Debian's nodejs ships no npm (NodeSource's does): with every package installed but no npm
+    command on the PATH, the check names the missing command instead of passing (a fresh machine
+    with Debian's nodejs failed at the axe step)."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for tool in ("bash", "dpkg-query", "sed", "awk", "dirname"):
+        found = shutil.which(tool)
+        assert found is not None, tool
+        (tools / tool).symlink_to(found)
+    result = subprocess.run(  # noqa: S603 - the project's own script
+        [str(tools / "bash"), str(ROOT / "scripts/ensure-system.sh"), "--check"],
+        capture_output=True,
+        text=True,
+        env={"PATH": str(tools)},
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "npm (the command)" in result.stderr

@@ -8,9 +8,19 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, Field
 
 from api.advisors.service import NotFound
+from api.conversations.schemas import ReplyOut
+from api.core.schemas import ResponseModel
 from api.deps import AdvisorsDep, actions_caller
 
 router = APIRouter(dependencies=[Depends(actions_caller)], tags=["internal"])
+
+
+class HandoffOut(ResponseModel):
+    """The conversation's state after the request (waiting, or advisor when one was already there), and
+    the replies to show; a reply leaves out `buttons` and `sources` when it has none."""
+
+    state: str
+    replies: list[ReplyOut]
 
 
 class HandoffRequest(BaseModel):
@@ -22,7 +32,9 @@ class HandoffRequest(BaseModel):
     slots: dict[str, str | int | bool | None] = Field(default_factory=dict, max_length=60)
 
 
-@router.post("/internal/v1/conversations/{conversation_id}/handoff")
+@router.post(
+    "/internal/v1/conversations/{conversation_id}/handoff", response_model=HandoffOut, response_model_exclude_unset=True
+)
 def handoff(conversation_id: str, body: HandoffRequest, advisors: AdvisorsDep) -> dict[str, Any]:
     try:
         context: dict[str, Any] = {"intents": [i[:64] for i in body.intents]}

@@ -16,9 +16,8 @@ from api.auth.deps import require_roles
 from api.auth.models import Role, User
 from api.channels.hub import Channels
 from api.channels.models import OutboxMessage, OutboxStatus
-from api.channels.outbox import alert_dict
+from api.channels.outgoing.outbox import alert_dict
 from api.channels.schemas import AlertActionOut, AlertsOut
-from api.channels.telegram.client import KIND_CALLBACK_ANSWER
 from api.core.clock import utcnow
 from api.core.validation import RowId
 from api.deps import ChannelsDep
@@ -36,7 +35,7 @@ def list_alerts(user: Staff, channels: ChannelsDep) -> dict[str, Any]:
             .where(
                 OutboxMessage.status == OutboxStatus.FAILED.value,
                 OutboxMessage.acknowledged_at.is_(None),
-                OutboxMessage.kind != KIND_CALLBACK_ANSWER,
+                OutboxMessage.kind.not_in(channels.quiet_kinds),
             )
             .order_by(OutboxMessage.id.desc())
             .limit(100)
@@ -47,7 +46,7 @@ def list_alerts(user: Staff, channels: ChannelsDep) -> dict[str, Any]:
 def _failed(channels: Channels, alert_id: int, user: User, action: str) -> dict[str, Any]:
     with channels.db.session() as session:
         row = session.get(OutboxMessage, alert_id, with_for_update=True)
-        if row is None or row.kind == KIND_CALLBACK_ANSWER:
+        if row is None or row.kind in channels.quiet_kinds:
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail="alert not found")
         if row.status != OutboxStatus.FAILED.value:
             raise HTTPException(status.HTTP_409_CONFLICT, detail=f"this send is {row.status}, not failed")

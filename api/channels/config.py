@@ -1,26 +1,50 @@
-"""Settings for the LINE and Telegram channels, read from the environment.
+"""Settings the messaging channels share, and the base of each platform's own settings.
 
-A channel without its secrets is off: its webhook answers 404 and /healthz lists it as disabled.
-The API bases exist so tests (and a staging proxy) can point the SDKs at a local server.
+Each platform (LINE, Telegram, ...) declares its own settings in `api/channels/<name>/settings.py`:
+its secrets, its API base and its rate limits, with the same environment names as ever
+(LINE_CHANNEL_SECRET, TELEGRAM_BOT_TOKEN...). `ChannelSettings.platforms` holds them by channel name,
+read from the environment for every registered platform unless given (tests give their own). A
+platform without its secrets is off: its webhook answers 404 and /healthz lists it as disabled.
+What every platform shares (webhook size, the inbox and outbox workers) is read here.
 """
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from functools import lru_cache
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+class PlatformSettings(BaseSettings):
+    """One platform's settings. The API base exists so tests (and a staging proxy) can point the SDK at a
+    local server."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    @property
+    @abstractmethod
+    def enabled(self) -> bool:
+        """On when its secrets are set."""
+
+    @abstractmethod
+    def secrets(self) -> list[str]:
+        """The values no log may show (api/core/redact.py)."""
+
+
+def _registered_platforms() -> dict[str, PlatformSettings]:
+    # Imported here: the registry imports the platforms, whose modules import this one.
+    from api.channels.registry import CHANNELS
+
+    return {plugin.name: plugin.settings() for plugin in CHANNELS}
+
+
 class ChannelSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    line_channel_secret: str = ""
-    line_channel_access_token: str = ""
-    line_api_base: str = "https://api.line.me"
-    telegram_bot_token: str = ""
-    telegram_webhook_secret: str = ""
-    telegram_api_base: str = "https://api.telegram.org"
+    # Each platform's settings by channel name; a name missing here is off.
+    platforms: dict[str, PlatformSettings] = Field(default_factory=_registered_platforms)
 
     # Webhook bodies are small (LINE batches a few events; a Telegram update is one); anything
     # larger is refused before it is parsed.
@@ -31,29 +55,22 @@ class ChannelSettings(BaseSettings):
     # How often idle inbox workers look for events stored by another process (webhooks in this one
     # wake them at once).
     inbound_poll_seconds: float = Field(default=1.0, gt=0, le=60)
-    # An event claimed by a worker that died is taken again after this long.
-    claim_seconds: int = Field(default=120, ge=5)
-    # LINE's reply token is single-use and short-lived; after this many seconds we push instead.
-    line_reply_token_seconds: int = Field(default=50, ge=1)
+    # An event claimed by a worker that died is taken again after this long (a live worker renews its
+    # lease every quarter of it, however long the turn takes).
+    claim_seconds: int = Field(default=20, ge=5)
     # Outbox: attempts before a send is given up and an alert raised, and the backoff curve.
     outbox_max_attempts: int = Field(default=8, ge=1)
     outbox_backoff_base_seconds: float = Field(default=2.0, gt=0)
     outbox_backoff_max_seconds: float = Field(default=600.0, gt=0)
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
     http_timeout_seconds: float = Field(default=10.0, gt=0)
-    # Telegram asks for about 30 messages/s overall and 1/s per chat (short bursts are tolerated).
-    telegram_global_per_second: float = Field(default=30.0, gt=0)
-    telegram_chat_per_second: float = Field(default=1.0, gt=0)
-    telegram_chat_burst: int = Field(default=3, ge=1)
-    line_global_per_second: float = Field(default=100.0, gt=0)
+    # With Redis, each platform's send limit is counted there, shared by every sending process
+    # (api/channels/outgoing/ratelimit.py); the same REDIS_URL as the api's.
+    redis_url: str | None = None
 
-    @property
-    def line_enabled(self) -> bool:
-        return bool(self.line_channel_secret and self.line_channel_access_token)
-
-    @property
-    def telegram_enabled(self) -> bool:
-        return bool(self.telegram_bot_token and self.telegram_webhook_secret)
+    def secrets(self) -> list[str]:
+        """Every platform's secrets, for the log redaction `create_app` installs."""
+        return [secret for platform in self.platforms.values() for secret in platform.secrets()]
 
 
 @lru_cache(maxsize=1)

@@ -1,27 +1,25 @@
-"""The LINE and Telegram channels, assembled: settings, inbox workers, outbox worker, adapters.
+"""The messaging channels, assembled from the registered platforms: inbox workers, outbox worker, adapters.
 
-Each channel is a slice (as in Chatwoot): its webhook verifies and stores, an inbox worker
-normalises and routes the event, and the outbox sends. A channel without its settings is off.
+Each platform is a slice (api/channels/plugin.py): its webhook verifies and stores, an inbox worker
+hands the stored event to the platform's handler, which normalises it for the shared dispatcher
+(api/channels/incoming/dispatch.py), and the outbox sends through the platform's sender. A platform
+without its settings is off: no handler, sender or adapter is built for it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from api.advisors.service import ADVISORS_TOPIC
-from api.channels.config import ChannelSettings
-from api.channels.inbound import ChannelInbound
-from api.channels.inbox import EventHandler, InboundWorkers
-from api.channels.line import events as line_events
-from api.channels.line.client import LineProfiles, LineSender
-from api.channels.line.outbound import LineOutbound
-from api.channels.outbox import OutboxWorker, Sender
-from api.channels.ratelimit import RateLimits
-from api.channels.telegram import events as telegram_events
-from api.channels.telegram.client import KIND_CALLBACK_ANSWER, TelegramSender
-from api.channels.telegram.outbound import TelegramOutbound, enqueue_callback_answer
+from api.channels.config import ChannelSettings, PlatformSettings
+from api.channels.incoming.dispatch import Dispatcher
+from api.channels.incoming.inbox import EventHandler, InboxWorkers
+from api.channels.outgoing.outbox import OutboxWorker, Sender
+from api.channels.outgoing.ratelimit import RateLimits, SharedLimit
+from api.channels.plugin import ChannelPlugin, Receiving
 from api.conversations.responses import ResponseTemplates
 from api.conversations.service import ConversationService, Outbound
 from api.core.i18n import Catalogs
@@ -29,23 +27,35 @@ from api.db.session import Database
 from api.live.broadcast import Broadcaster
 
 log = logging.getLogger(__name__)
+S = TypeVar("S", bound=PlatformSettings)
 
 
-def outbound_adapters(settings: ChannelSettings, catalogs: Catalogs, wake: Callable[[], None]) -> dict[str, Outbound]:
+def shared_when_redis(
+    limits: RateLimits, name: str, platform: PlatformSettings, settings: ChannelSettings
+) -> RateLimits:
+    """With Redis, the platform's send limit is one count for every sending process (several channel workers)."""
+    if settings.redis_url:
+        # One count per bot: the key names the platform and a digest of its secrets, never a secret.
+        bot = hashlib.sha256("\n".join(platform.secrets()).encode()).hexdigest()[:12]
+        limits.shared = SharedLimit(settings.redis_url, f"{name}:{bot}", limits.global_per_second)
+    return limits
+
+
+def outbound_adapters(
+    plugins: Sequence[ChannelPlugin[Any]], settings: ChannelSettings, catalogs: Catalogs, wake: Callable[[], None]
+) -> dict[str, Outbound]:
     """The sending side of each enabled channel, for the conversation router: it queues every stored
     message in the outbox within the same transaction, then calls `wake` (the outbox worker's)."""
-    adapters: dict[str, Outbound] = {}
-    if settings.line_enabled:
-        adapters[line_events.CHANNEL] = LineOutbound(catalogs, wake)
-    if settings.telegram_enabled:
-        adapters[telegram_events.CHANNEL] = TelegramOutbound(catalogs, wake)
-    return adapters
+    return {
+        plugin.name: plugin.outbound(catalogs, wake) for plugin in plugins if plugin.configured(settings) is not None
+    }
 
 
 class Channels:
     def __init__(
         self,
         settings: ChannelSettings,
+        plugins: Sequence[ChannelPlugin[Any]],
         db: Database,
         conversations: ConversationService,
         catalogs: Catalogs,
@@ -54,24 +64,24 @@ class Channels:
         max_message_chars: int,
     ) -> None:
         self.settings = settings
+        self.plugins = tuple(plugins)
         self.db = db
         self.broadcaster = broadcaster
-        self.inbound = ChannelInbound(db, conversations, catalogs, templates, max_message_chars)
+        self.dispatcher = Dispatcher(db, conversations, catalogs, templates, max_message_chars)
+        # Outbox kinds of every registered platform (on or off) that raise no alert.
+        self.quiet_kinds = frozenset(kind for plugin in self.plugins for kind in plugin.quiet_kinds)
+        receiving = Receiving(settings, db, self.dispatcher.handle, self.wake_outbox)
         handlers: dict[str, EventHandler] = {}
         senders: dict[str, Sender] = {}
         limits: dict[str, RateLimits] = {}
-        if settings.line_enabled:
-            self.line_profiles = LineProfiles(settings)
-            handlers[line_events.CHANNEL] = self._handle_line
-            senders[line_events.CHANNEL] = LineSender(settings)
-            limits[line_events.CHANNEL] = RateLimits(settings.line_global_per_second)
-        if settings.telegram_enabled:
-            handlers[telegram_events.CHANNEL] = self._handle_telegram
-            senders[telegram_events.CHANNEL] = TelegramSender(settings)
-            limits[telegram_events.CHANNEL] = RateLimits(
-                settings.telegram_global_per_second, settings.telegram_chat_per_second, settings.telegram_chat_burst
-            )
-        self.workers = InboundWorkers(
+        for plugin in self.plugins:
+            platform = plugin.configured(settings)
+            if platform is None:
+                continue
+            handlers[plugin.name] = plugin.handler(platform, receiving)
+            senders[plugin.name] = plugin.sender(platform, settings)
+            limits[plugin.name] = shared_when_redis(plugin.limits(platform), plugin.name, platform, settings)
+        self.workers = InboxWorkers(
             db, handlers, settings.inbound_workers, settings.claim_seconds, settings.inbound_poll_seconds
         )
         self.outbox = OutboxWorker(
@@ -85,6 +95,12 @@ class Channels:
             on_failed=self._alert,
         )
         self.enabled = bool(handlers)
+
+    def configured(self, name: str, kind: type[S]) -> S | None:
+        """The settings of platform `name` while it is on, as its own settings class; None while it is off
+        (what its webhook asks first)."""
+        platform = self.settings.platforms.get(name)
+        return platform if isinstance(platform, kind) and platform.enabled else None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -106,28 +122,10 @@ class Channels:
     def health(self) -> dict[str, str]:
         """Configured or not; a platform outage shows as alerts, not as a broken api."""
         return {
-            "line": "ok" if self.settings.line_enabled else "disabled",
-            "telegram": "ok" if self.settings.telegram_enabled else "disabled",
+            plugin.name: "ok" if plugin.configured(self.settings) is not None else "disabled" for plugin in self.plugins
         }
 
-    # -- event handlers (inbox worker threads) --------------------------------------------------
-
-    def _handle_line(self, payload: dict[str, Any]) -> None:
-        inbound = line_events.normalise(payload, self.line_profiles.language, self.settings.line_reply_token_seconds)
-        if inbound is not None:
-            self.inbound.handle(inbound)
-
-    def _handle_telegram(self, payload: dict[str, Any]) -> None:
-        query_id = telegram_events.callback_query_id(payload)
-        if query_id is not None:
-            with self.db.session() as session:
-                enqueue_callback_answer(session, query_id)
-            self.wake_outbox()
-        inbound = telegram_events.normalise(payload)
-        if inbound is not None:
-            self.inbound.handle(inbound)
-
     def _alert(self, alert: dict[str, Any]) -> None:
-        if alert["kind"] == KIND_CALLBACK_ANSWER:
-            return  # a button's spinner that timed out: nothing a person wrote was lost
+        if alert["kind"] in self.quiet_kinds:
+            return
         self.broadcaster.publish(ADVISORS_TOPIC, {"type": "delivery_failed", "alert": alert})

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, WebSocket, WebSocketDisconnect, status
+from fastapi import APIRouter, Depends, Header, HTTPException, WebSocket, WebSocketDisconnect, status
 from pydantic import BaseModel, Field
 
 from api.conversations.models import Conversation
@@ -18,7 +19,7 @@ from api.conversations.service import (
     token_matches,
     topic_for,
 )
-from api.core import pasted
+from api.core import event_key, pasted
 from api.core.validation import NonBlankText
 from api.deps import AdvisorsDep, BroadcasterDep, CatalogsDep, ConversationsDep, SettingsDep, widget_conversation
 from knowledge_base.language import LANGUAGES
@@ -64,6 +65,15 @@ def post_message(
     conversation: Annotated[Conversation, Depends(widget_conversation)],
     service: ConversationsDep,
     settings: SettingsDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            min_length=8,
+            max_length=64,
+            pattern=r"^[A-Za-z0-9_-]+$",
+            description="The same key on a re-sent message (after a network failure) stores and answers it once.",
+        ),
+    ] = None,
 ) -> dict[str, Any]:
     # A pasted digital credential may be longer (api/core/pasted.py): the api answers it, never Rasa.
     limit = pasted.MAX_CHARS if pasted.looks_like_credential(body.text) else settings.max_message_chars
@@ -78,8 +88,15 @@ def post_message(
                 }
             ],
         )
+    # A widget re-sends a message whose answer it never got (a worker died, the network dropped) with the
+    # same key: like an inbox event, it is recognised (api/core/event_key.py) and not stored or answered
+    # twice; a turn already finished answers with no replies, and the widget shows them from the history.
+    key = None
+    if idempotency_key is not None:
+        key = "widget:" + hashlib.sha256(f"{conversation.id}:{idempotency_key}".encode()).hexdigest()[:32]
     try:
-        outcome = service.handle_user_message(conversation.id, body.text, body.payload)
+        with event_key.handling(key) if key else contextlib.nullcontext():
+            outcome = service.handle_user_message(conversation.id, body.text, body.payload)
     except ValueError as exc:  # InvalidPayload, or an unsupported language in a language-menu payload
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,

@@ -21,7 +21,23 @@ from api.chat_flows import advice, results, words
 from api.chat_flows.asks import render_ask
 from api.chat_flows.context import Ctx, choice
 from api.chat_flows.prefill import prefill
-from api.chat_flows.schemas import AskRequest, CaseStatusRequest, FlowRequest, PrefillRequest, ValidateRequest
+from api.chat_flows.schemas import (
+    AdviceRequestOut,
+    ApplicationOut,
+    AskRequest,
+    CaseStatusOut,
+    CaseStatusRequest,
+    FlowRequest,
+    OutcomeOut,
+    PathwayOut,
+    PointsOut,
+    PrefillOut,
+    PrefillRequest,
+    PreviewOut,
+    RepliesOut,
+    ValidateOut,
+    ValidateRequest,
+)
 from api.chat_flows.slots import ASKED_SLOTS, SlotName, Value
 from api.chat_flows.validate import TOPIC_PREFIX, Answerer, validate
 from api.conversations import secrets
@@ -101,7 +117,7 @@ def _slot_error(slot: str, message: str) -> HTTPException:
     return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=detail)
 
 
-@router.post("/ask")
+@router.post("/ask", response_model=RepliesOut, response_model_exclude_unset=True)
 def ask_slot(body: AskRequest, env: EnvDep) -> dict[str, Any]:
     if body.slot not in ASKED_SLOTS:
         raise HTTPException(
@@ -144,7 +160,7 @@ def _answerer(guidance: GuidanceService, conversation_id: str, ctx: Ctx, slot: s
     return answer
 
 
-@router.post("/validate")
+@router.post("/validate", response_model=ValidateOut, response_model_exclude_unset=True)
 def validate_answers(body: ValidateRequest, env: EnvDep, guidance: GuidanceDep) -> dict[str, Any]:
     ctx = _context(body, env)
     verdict = validate(
@@ -164,7 +180,7 @@ def validate_answers(body: ValidateRequest, env: EnvDep, guidance: GuidanceDep) 
     return {"slots": verdict.slots, "replies": _replies(verdict.replies), "valid": verdict.valid, "exit": verdict.exit}
 
 
-@router.post("/prefill")
+@router.post("/prefill", response_model=PrefillOut)
 def prefill_form(body: PrefillRequest, env: EnvDep) -> dict[str, Any]:
     """The answers the message that started a form already gives (the action calls it on activation)."""
     text = body.text
@@ -175,13 +191,13 @@ def prefill_form(body: PrefillRequest, env: EnvDep) -> dict[str, Any]:
     return {"slots": {k: v for k, v in filled.items() if k != "case_access_code" or v == "given"}}
 
 
-@router.post("/fce/preview")
+@router.post("/fce/preview", response_model=PreviewOut, response_model_exclude_unset=True)
 def fce_preview(body: FlowRequest, env: EnvDep) -> dict[str, Any]:
     replies, updates = results.preview(_context(body, env), _plain(body.slots))
     return {"replies": _replies(replies), "slots": updates}
 
 
-@router.post("/fce/application")
+@router.post("/fce/application", response_model=ApplicationOut)
 def fce_application(body: FlowRequest) -> dict[str, Any]:
     try:
         application = results.application(body.conversation_id, _plain(body.slots))
@@ -190,7 +206,7 @@ def fce_application(body: FlowRequest) -> dict[str, Any]:
     return {"application": application, "interview": application["documents"] == "none"}
 
 
-@router.post("/case-status")
+@router.post("/case-status", response_model=CaseStatusOut, response_model_exclude_unset=True)
 def case_status(body: CaseStatusRequest, env: EnvDep, records_chat: RecordsChatDep) -> dict[str, Any]:
     """The public status check's rules: a per-caller budget (here the conversation, since every chat
     arrives from the action server's address) and the reference's wrong-code lockout.
@@ -247,7 +263,7 @@ def _request_from_slots(
         raise _slot_error(fields.get(field, field), first["msg"]) from None
 
 
-@router.post("/points")
+@router.post("/points", response_model=PointsOut, response_model_exclude_unset=True)
 def hsp_points(body: FlowRequest, env: EnvDep) -> dict[str, Any]:
     ctx = _context(body, env)
     request = _request_from_slots(results.points_request, results.POINTS_FIELDS, ctx, body)
@@ -256,7 +272,7 @@ def hsp_points(body: FlowRequest, env: EnvDep) -> dict[str, Any]:
     return {"replies": _replies([reply]), "result": summary}
 
 
-@router.post("/pathways")
+@router.post("/pathways", response_model=PathwayOut, response_model_exclude_unset=True)
 def pathway_check(body: FlowRequest, env: EnvDep) -> dict[str, Any]:
     """The self-check of POST /api/v1/pathways/check on the pathway_form's answers."""
     ctx = _context(body, env)
@@ -292,7 +308,7 @@ def _advice_request(ctx: Ctx, body: FlowRequest) -> AdviceRequestIn:
         raise _slot_error(advice.REQUEST_FIELDS.get(field, field), first["msg"]) from None
 
 
-@router.post("/advice/request")
+@router.post("/advice/request", response_model=AdviceRequestOut, response_model_exclude_unset=True)
 def advice_request(body: FlowRequest, env: EnvDep, idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
     """Create the request from the advice_form (a retry with the same Idempotency-Key is the same
     request), then show its learning path, its reference and access code (delivered once, masked
@@ -328,7 +344,7 @@ def _ask_for_advice(ctx: Ctx) -> Reply:
     return Reply(text=ctx.t("advice.chat.status_none", base=ctx.base_url), buttons=[button])
 
 
-@router.post("/advice/book")
+@router.post("/advice/book", response_model=OutcomeOut, response_model_exclude_unset=True)
 def advice_book(body: FlowRequest, env: EnvDep) -> dict[str, Any]:
     """Book the time the advice_booking_form chose for this conversation's latest request."""
     ctx = _context(body, env)
@@ -356,7 +372,7 @@ def advice_book(body: FlowRequest, env: EnvDep) -> dict[str, Any]:
     return {"outcome": "booked", "replies": _replies([Reply(text=text)])}
 
 
-@router.post("/advice/status")
+@router.post("/advice/status", response_model=OutcomeOut, response_model_exclude_unset=True)
 def advice_status(body: FlowRequest, env: EnvDep) -> dict[str, Any]:
     """ "How is my advice request?": the latest request of this conversation, its session and path."""
     ctx = _context(body, env)

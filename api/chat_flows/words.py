@@ -69,9 +69,10 @@ NOT_FINISHED = {"-": ("not finished", "still studying", "ongoing", "在学中", 
 STAGE = {
     "upper_secondary": ("high school", "secondary", "高校", "高等学校", "trung hoc pho thong", "cap 3", "+2",
                         "उच्च माध्यमिक", "ensino medio"),
-    "bachelor": ("bachelor", "学士", "大学", "cu nhan", "dai hoc", "स्नातक", "bacharel", "licenciatura", "graduacao"),
-    "master": ("master", "修士", "thac si", "स्नातकोत्तर", "mestrado"),
-    "doctorate": ("doctorate", "phd", "doctor", "博士", "tien si", "विद्यावारिधि", "doutorado"),
+    "bachelor": ("bachelor", "学士", "大学", "cu nhan", "dai hoc", "स्नातक", "ब्याचलर", "bacharel", "licenciatura",
+                 "graduacao"),
+    "master": ("master", "修士", "thac si", "स्नातकोत्तर", "मास्टर", "mestrado"),
+    "doctorate": ("doctorate", "phd", "doctor", "博士", "tien si", "विद्यावारिधि", "पीएचडी", "पिएचडी", "doutorado"),
     "short_cycle": ("college", "associate", "短大", "cao dang", "डिप्लोमा"),
 }  # fmt: skip
 

@@ -78,10 +78,16 @@ class Message(Base):
     # For user messages: "answered", or "bot_unavailable" when Rasa failed (kept for an advisor).
     status: Mapped[str] = mapped_column(String(24), default="answered")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # For a person's message that came through the inbox: its event's key ("line:<inbox id>",
+    # api/core/event_key.py). Unique, so an event handled again after a crash is recognised, not stored twice.
+    source_event: Mapped[str | None] = mapped_column(String(48), default=None)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
 
-    __table_args__ = (Index("ix_messages_conversation_id_id", "conversation_id", "id"),)
+    __table_args__ = (
+        Index("ix_messages_conversation_id_id", "conversation_id", "id"),
+        Index("uq_messages_source_event", "source_event", unique=True),
+    )
 
 
 class OwnershipEvent(Base):

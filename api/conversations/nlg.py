@@ -11,10 +11,21 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, HTTPException, Query, status
 
 from api.conversations.service import ConversationNotFound, ConversationService
+from api.core.schemas import ResponseModel
 from api.deps import CatalogsDep, ConversationsDep, SettingsDep, TemplatesDep, secret_matches
 from knowledge_base.language import DEFAULT_LANGUAGE, normalise_locale
 
 router = APIRouter(tags=["nlg"])
+
+
+class NlgOut(ResponseModel):
+    """A rendered response in the shape Rasa's NLG protocol reads (image, elements and attachments unused)."""
+
+    text: str
+    buttons: list[dict[str, Any]]
+    image: None
+    elements: list[Any]
+    attachments: list[Any]
 
 
 def conversation_language(service: ConversationService, tracker: dict[str, Any]) -> str:
@@ -29,7 +40,7 @@ def conversation_language(service: ConversationService, tracker: dict[str, Any])
     return normalise_locale(slot if isinstance(slot, str) else None) or DEFAULT_LANGUAGE
 
 
-@router.post("/nlg")
+@router.post("/nlg", response_model=NlgOut)
 def render_response(
     request_body: Annotated[dict[str, Any], Body()],
     service: ConversationsDep,

@@ -12,7 +12,7 @@ Contract.
   with the code masked and parks the real one (`ISSUED`); the bot's reply is therefore rendered, kept in
   Rasa's tracker and stored in the conversation with the mask. The api puts the real code into what it
   delivers for that turn only: the widget's response, and the LINE/Telegram outbox rows, which mask it
-  again once sent (api/channels/outbox.py). The history shows it masked from then on, as the bot says.
+  again once sent (api/channels/outgoing/outbox.py). The history shows it masked from then on, as the bot says.
 
 Why a table and not memory: the action server calls back whichever api worker its HTTP request
 reaches, not necessarily the one holding the turn. Rows are AES-GCM encrypted with a key derived from

@@ -25,7 +25,7 @@ from api.conversations.models import Conversation, ConversationState, LanguageSo
 from api.conversations.rasa_client import RasaClient, RasaUnavailable
 from api.conversations.responses import Reply, ResponseTemplates
 from api.conversations.states import Actor, move_locked
-from api.core import logs, metrics, parse
+from api.core import event_key, logs, metrics, parse
 from api.core.i18n import Catalogs
 from api.db.session import Database
 from api.live.broadcast import Broadcaster
@@ -76,6 +76,38 @@ class Intercepted:
 # Looks at a typed message before it is stored: (conversation_id, text, busy) -> Intercepted or None.
 # `busy`: the bot's last message is a form question or the text is one of its buttons typed out.
 Interceptor = Callable[[str, str, bool], Intercepted | None]
+
+
+@dataclass(frozen=True)
+class TypedRequests:
+    """The typed requests the api recognises before Rasa: one place says which there are, and
+    `ConversationService._recognise` consults them once per typed message, in this order:
+
+    1. `intercept` (api/records/chat.py): a pasted credential or a request to share one, answered by the
+       api; it sees the text as typed, so a pasted token is replaced before anything stores it.
+    2. `local` (api/privacy/chat.py): "send me my data", "delete my data" and the typed answers to their
+       confirmation, as the payload of a local intent (answered in any state; it wins over 1).
+    3. a check or form to start ("which visa fits me", api/conversations/starts.py, the router's own):
+       sent to Rasa as the form's start, only while the bot owns the conversation, no form is asking and
+       the text is not one of the bot's buttons typed out.
+    """
+
+    intercept: Interceptor | None = None
+    local: TypedIntent | None = None
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """A message's text as it is stored and sent on (a pasted credential replaced, an access code
+    masked: `code` is the code taken out) and the typed requests found in it."""
+
+    text: str
+    code: str | None = None
+    intercepted: Intercepted | None = None
+    typed_button: str | None = None  # one of the bot's buttons, typed out
+    local: str | None = None  # a local intent's payload
+    start: starts.Check | None = None
+    leave_form: bool = False  # the start answers the "which check?" menu: that form is left first
 
 
 class ConversationNotFound(Exception):
@@ -180,6 +212,12 @@ def in_form(buttons: list[dict[str, Any]]) -> bool:
     return any(b.get("payload") == "/stop" for b in buttons)
 
 
+def at_check_menu(buttons: list[dict[str, Any]]) -> bool:
+    """The bot's last message asks which check, the HSP points or the self-check (the first question
+    of points_check, which the model also picks for "I have a question about visas")."""
+    return any("pathway_mode:" in str(b.get("payload", "")) for b in buttons)
+
+
 def message_dict(message: Message) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": message.id,
@@ -206,8 +244,7 @@ class ConversationService:
         local_intents: Mapping[str, LocalIntent] | None = None,
         on_held_message: HeldMessageHook | None = None,
         turn_secrets: codes.TurnSecrets | None = None,
-        interceptor: Interceptor | None = None,
-        typed_intent: TypedIntent | None = None,
+        typed_requests: TypedRequests | None = None,
     ) -> None:
         self.db = db
         self.rasa = rasa
@@ -223,12 +260,10 @@ class ConversationService:
         # Called with each user message stored while someone other than the bot owns the conversation,
         # and its button payload if any; returns what the api answers meanwhile (usually nothing).
         self.on_held_message = on_held_message
-        # Typed requests the api answers itself in any state, before Rasa or a person sees them.
-        self.typed_intent = typed_intent
+        # Typed requests the features answer themselves, before Rasa (TypedRequests says which).
+        self.typed_requests = typed_requests or TypedRequests()
         # Access codes in flight for one turn (api/conversations/secrets.py says where a code may go).
         self.secrets = turn_secrets or codes.TurnSecrets(db, "")
-        # Typed messages the api answers before Rasa (api/records/chat.py: pasted credentials, sharing).
-        self.interceptor = interceptor
 
     def queue_outbound(self, session: Session, conversation: Conversation, messages: list[Message]) -> Outbound | None:
         """Queue `messages` for the conversation's channel, inside the caller's transaction; the caller
@@ -291,24 +326,38 @@ class ConversationService:
     def _handle_user_message(self, conversation_id: str, text: str, payload: str | None) -> MessageOutcome:
         entities: dict[str, Any] = {}
         intent = None
+        # An inbox event (or a widget message with its key) handled a second time after a crash: first, before
+        # any typed request is answered or anything is parked, whether its turn was already done.
+        source = event_key.current()
+        again_id: int | None = None
+        if source is not None:
+            with self.db.session() as session:
+                row = session.execute(select(Message.id, Message.status).where(Message.source_event == source)).first()
+                if row is not None and row.status != "received":
+                    log.warning(
+                        "event handled again after a restart; its turn was done conversation=%s", conversation_id
+                    )
+                    now = session.get(Conversation, conversation_id)
+                    if now is None:
+                        raise ConversationNotFound(conversation_id)
+                    return MessageOutcome(now.language, now.state, [])
+                again_id = row.id if row is not None else None
         last_text, last_buttons = self._last_bot_message(conversation_id)
-        intercepted = None
-        if payload is None and self.interceptor is not None:
-            busy = in_form(last_buttons) or typed_button_payload(text, last_buttons) is not None
-            intercepted = self.interceptor(conversation_id, text, busy)
-            if intercepted is not None and intercepted.stored_text is not None:
-                # Whatever the message said (a token carries personal data) is not kept, nor sent on.
-                text = intercepted.stored_text
-        # From here on only the masked text exists for the conversation and for Rasa; the code itself
+        recognised = self._recognise(conversation_id, text, payload, last_text, last_buttons)
+        # From here on only this text exists for the conversation and for Rasa; an access code taken out
         # waits for the status check of this turn (api/conversations/secrets.py).
-        text, code = codes.mask(text, self._asked_for_code(last_text))
-        typed_payload = None if payload is not None else typed_button_payload(text, last_buttons)
+        text, code, intercepted, typed_payload = (
+            recognised.text,
+            recognised.code,
+            recognised.intercepted,
+            recognised.typed_button,
+        )
         if payload is not None:
             intent, entities = parse_payload(payload)
             if intent not in self.templates.intents and intent not in self.local_intents:
                 raise InvalidPayload(f"unknown intent in payload: {intent}")
-        elif self.typed_intent is not None and (meant := self.typed_intent(conversation_id, text, last_buttons)):
-            intent, entities = parse_payload(meant)
+        elif recognised.local:
+            intent, entities = parse_payload(recognised.local)
 
         with self.db.session() as session:
             conversation = session.get(Conversation, conversation_id, with_for_update=True)
@@ -331,15 +380,21 @@ class ConversationService:
             if conversation.state == ConversationState.CLOSED.value and not local:
                 # Writing again after a closed conversation starts over with the bot.
                 move_locked(session, conversation, ConversationState.BOT.value, Actor("user"), "user wrote again")
-            message = Message(
-                conversation=conversation,
-                role=MessageRole.USER.value,
-                text=text,
-                language=conversation.language,
-                # A message for someone other than the bot waits for that person.
-                status="received" if conversation.state == ConversationState.BOT.value else "queued",
-            )
-            session.add(message)
+            again = session.get(Message, again_id) if again_id is not None else None
+            if again is not None:
+                # Stored before a crash, never answered: this run answers it, without a second copy.
+                message = again
+            else:
+                message = Message(
+                    conversation=conversation,
+                    role=MessageRole.USER.value,
+                    text=text,
+                    language=conversation.language,
+                    # A message for someone other than the bot waits for that person.
+                    status="received" if conversation.state == ConversationState.BOT.value else "queued",
+                    source_event=source,
+                )
+                session.add(message)
             session.flush()
             state = conversation.state
             language = conversation.language
@@ -379,9 +434,7 @@ class ConversationService:
                 self._store_replies(conversation_id, language, held)
             return MessageOutcome(language, state, held)
 
-        start = None
-        if payload is None and typed_payload is None and not in_form(last_buttons):
-            start = starts.requested_check(text, self.catalogs)
+        start = recognised.start
         metadata = {"language": language, "channel": channel}
         if code is not None:
             self.secrets.park(conversation_id, codes.TYPED, code)
@@ -389,7 +442,7 @@ class ConversationService:
             if mirrored != language:
                 self.rasa.set_slot(conversation_id, "language", language)
             if start is not None:
-                raw = self._start_check(conversation_id, start, metadata)
+                raw = self._start_check(conversation_id, start, metadata, recognised.leave_form)
             else:
                 raw = self.rasa.send(
                     conversation_id, payload if payload is not None else typed_payload or as_rasa_text(text), metadata
@@ -467,10 +520,15 @@ class ConversationService:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _start_check(self, conversation_id: str, check: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+    def _start_check(
+        self, conversation_id: str, check: str, metadata: dict[str, Any], leave_form: bool = False
+    ) -> list[dict[str, Any]]:
         """Start the evaluation, or the points check with its first question ("which check?") answered
         as the request said; if Rasa asks something else, that is what the person sees. The form reads
-        the request itself from the stored message (api/chat_flows/prefill.py)."""
+        the request itself from the stored message (api/chat_flows/prefill.py). A form still open is
+        left by its own Cancel (/stop) first; what that says is not shown, the new start answers."""
+        if leave_form:
+            self.rasa.send(conversation_id, "/stop", metadata)
         if check in STARTS:
             return self.rasa.send(conversation_id, STARTS[check], metadata)
         asked = self.rasa.send(conversation_id, "/points_check", metadata)
@@ -502,6 +560,36 @@ class ConversationService:
                 return "", []
             buttons = (last.payload or {}).get("buttons") or []
             return last.text or "", [b for b in buttons if isinstance(b, dict)]
+
+    def _recognise(
+        self, conversation_id: str, text: str, payload: str | None, last_text: str, last_buttons: list[dict[str, Any]]
+    ) -> Recognised:
+        """The typed requests of a message (none when a button sent it), in TypedRequests' order, and its
+        text as it is stored and sent on."""
+        typed = self.typed_requests
+        intercepted = None
+        if payload is None and typed.intercept is not None:
+            busy = in_form(last_buttons) or typed_button_payload(text, last_buttons) is not None
+            intercepted = typed.intercept(conversation_id, text, busy)
+            if intercepted is not None and intercepted.stored_text is not None:
+                # Whatever the message said (a token carries personal data) is not kept, nor sent on.
+                text = intercepted.stored_text
+        text, code = codes.mask(text, self._asked_for_code(last_text))
+        if payload is not None:
+            return Recognised(text, code)
+        typed_button = typed_button_payload(text, last_buttons)
+        local = typed.local(conversation_id, text, last_buttons) if typed.local is not None else None
+        start, leave_form = None, False
+        if typed_button is None and not in_form(last_buttons):
+            start = starts.requested_check(text, self.catalogs)
+        elif typed_button is None and at_check_menu(last_buttons):
+            # Asked "which check?", the person asks for an evaluation or their case instead: that is
+            # what they start, not a check picked from a word of their request ("check what my
+            # diploma is worth"). A request for one of the two checks is the menu's own answer.
+            wanted = starts.requested_check(text, self.catalogs)
+            if wanted in STARTS:
+                start, leave_form = wanted, True
+        return Recognised(text, code, intercepted, typed_button, local or None, start, leave_form)
 
     def _asked_for_code(self, last_text: str) -> bool:
         return any(

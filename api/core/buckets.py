@@ -1,6 +1,6 @@
 """A token bucket: `capacity` requests at once, refilled at `rate` per second.
 
-Shared by the outbox's platform limits (api/channels/ratelimit.py) and the per-client limits of
+Shared by the outbox's platform limits (api/channels/outgoing/ratelimit.py) and the per-client limits of
 public endpoints (api/core/client_limits.py). Not thread-safe on its own: callers serialise.
 """
 

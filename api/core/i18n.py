@@ -16,6 +16,7 @@ from gettext import c2py
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as babel_format_decimal
@@ -129,3 +130,11 @@ def format_moment(value: datetime | str, language: str) -> str:
 
 def format_number(value: float | int, language: str) -> str:
     return babel_format_decimal(value, locale=language)
+
+
+def language_name(code: str, language: str) -> str:
+    """The name of language `code` written in `language`, from CLDR ("vi" in Japanese: ベトナム語).
+    The catalogs' language.<code> is each language's own name, for switches; running text names a
+    language in the text's own language."""
+    name = Locale.parse(language).languages.get(code)
+    return str(name) if name else code

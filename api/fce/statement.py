@@ -27,7 +27,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import TTFFont
 
-from api.core.i18n import Catalogs, format_date
+from api.core.i18n import Catalogs, format_date, language_name
 from api.fce import fonts
 from api.fce import seal as records_pdf
 from api.fce.countries import country_name
@@ -188,7 +188,7 @@ def _lines(content: StatementContent, catalogs: Catalogs, language: str) -> Iter
             if language == content.language or len(statement_languages(content.language)) == 1:
                 yield "value", finding.remarks
             else:
-                name = catalogs.gettext(f"language.{content.language}", language)
+                name = language_name(content.language, language)
                 yield "value", catalogs.gettext("fce.statement.remarks_elsewhere", language, section=name)
     yield "small", t("disclaimer")
 
@@ -237,6 +237,10 @@ def _draw(pdf: FPDF, family: str, kind: str, text: str) -> None:
 # -- page furniture and Japanese line breaks ------------------------------------------------------------
 
 MARGIN, TOP, BOTTOM = 18.0, 30.0, 20.0  # mm; the letterhead sits above TOP, the footer below BOTTOM
+# The page count is known only when the document closes: fpdf2 keeps room for it as wide as its alias
+# has characters ("{nb}": three digits), which left a gap inside "1 / 2 ページ". One character (a private
+# use code point, never in a text: the coverage check refuses those) keeps room for one digit.
+PAGES_ALIAS = "\ue000"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
 _KANA = re.compile(r"[\u3040-\u309f]")
 _CLOSING = "、。，．）」』】〕・：；！？)"
@@ -247,6 +251,7 @@ class _Document(FPDF):
 
     def __init__(self, content: StatementContent, catalogs: Catalogs) -> None:
         super().__init__(format="A4")
+        self.alias_nb_pages(PAGES_ALIAS)
         self.content = content
         self.catalogs = catalogs
         self.language = "ja"  # the section being drawn
@@ -277,7 +282,7 @@ class _Document(FPDF):
         self.line(MARGIN, self.get_y() - 1, self.w - MARGIN, self.get_y() - 1)
         language, family = self.page_languages.get(self.page_no(), (self.language, self.family))
         self.set_font(family, "", 8)
-        page = self.catalogs.gettext("fce.statement.page", language, page=self.page_no(), pages="{nb}")
+        page = self.catalogs.gettext("fce.statement.page", language, page=self.page_no(), pages=PAGES_ALIAS)
         self.cell(self.epw / 2, 5, self.content.reference, align="L")
         self.cell(self.epw / 2, 5, page, align="R")
 

@@ -7,6 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, Field
 
+from api.conversations.schemas import ReplyOut
+from api.core.schemas import ResponseModel
 from api.deps import GuidanceDep, actions_caller
 from api.knowledge.router import UNAVAILABLE_DOC
 from api.knowledge.search import KnowledgeUnavailable
@@ -22,7 +24,18 @@ class GuidanceRequest(BaseModel):
     intent_confidence: float | None = None
 
 
-@router.post("/internal/v1/guidance/answer", responses=UNAVAILABLE_DOC)
+class GuidanceOut(ResponseModel):
+    """The answer's replies; a reply leaves out `buttons` and `sources` when it has none."""
+
+    replies: list[ReplyOut]
+
+
+@router.post(
+    "/internal/v1/guidance/answer",
+    response_model=GuidanceOut,
+    response_model_exclude_unset=True,
+    responses=UNAVAILABLE_DOC,
+)
 def guidance_answer(body: GuidanceRequest, guidance: GuidanceDep) -> dict[str, Any]:
     try:
         replies = guidance.respond(body.conversation_id, body.intent, body.text[:5000], body.entities)

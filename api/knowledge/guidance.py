@@ -249,10 +249,12 @@ class GuidanceService:
             )
         if changed or (between or 0) > 1:
             return []
+        # The text names the button by its own title, so the two can never drift apart.
+        talk = self.t("button.talk_to_person", language)
         return [
             Reply(
-                text=self.t("guidance.offer_person", language),
-                buttons=[{"title": self.t("button.talk_to_person", language), "payload": "/request_human"}],
+                text=self.t("guidance.offer_person", language, button=talk),
+                buttons=[{"title": talk, "payload": "/request_human"}],
             )
         ]
 

@@ -23,7 +23,7 @@ from api.consent.record import NOTICE_VERSION
 from api.core.i18n import format_date
 from api.deps import CatalogsDep, FceDep, PagesDep, PrivacyDep
 from api.fce.web.request import request_language
-from api.fce.web.status_page import MAX_FORM_BYTES, PAGE_HEADERS, PageError, _open_from_form, _render
+from api.fce.web.status_page import PAGE_HEADERS, _render, open_posted_code
 from api.privacy.downloads import LinkGone
 from api.privacy.schemas import ErasureOut, SubjectIn
 from api.privacy.subjects import Subject, SubjectNotFound
@@ -73,24 +73,14 @@ async def admin_erase(body: SubjectIn, user: Admin, privacy: PrivacyDep) -> dict
 # -- the applicant, on the FCE status page -------------------------------------------------------------
 
 
-def _form_too_large(request: Request) -> bool:
-    declared = request.headers.get("content-length", "")
-    return not declared.isdigit() or int(declared) > MAX_FORM_BYTES
-
-
 @router.post("/fce/status/privacy/export", include_in_schema=False)
 async def status_export(
     request: Request, pages: PagesDep, fce: FceDep, catalogs: CatalogsDep, privacy: PrivacyDep
 ) -> Response:
-    language = request_language(request, request.query_params.get("lang"))
-    if _form_too_large(request):
-        error = PageError(catalogs.gettext("fce.error.too_long", language), 413)
-        return _render(request, pages, catalogs, fce, language, error=error)
-    async with request.form(max_files=0, max_fields=8) as form:
-        opened = await _open_from_form(request, pages, fce, catalogs, form)
-    if isinstance(opened, Response):
-        return opened
-    _language, reference, _code, _case_id = opened
+    posted = await open_posted_code(request, pages, fce, catalogs)
+    if isinstance(posted, Response):
+        return posted
+    (_language, reference, _code, _case_id), _form = posted
     subject = Subject(reference=reference)
     archive = await run_in_threadpool(privacy.requests.export, subject, via="status_page")
     return _zip(archive, f"kakehashi-{reference.strip().upper()}.zip")
@@ -101,17 +91,12 @@ async def status_erase(
     request: Request, pages: PagesDep, fce: FceDep, catalogs: CatalogsDep, privacy: PrivacyDep
 ) -> Response:
     """First post: the confirmation page. Second post with `confirm=yes`: erase, then say so."""
-    language = request_language(request, request.query_params.get("lang"))
-    if _form_too_large(request):
-        error = PageError(catalogs.gettext("fce.error.too_long", language), 413)
-        return _render(request, pages, catalogs, fce, language, error=error)
-    async with request.form(max_files=0, max_fields=8) as form:
-        opened = await _open_from_form(request, pages, fce, catalogs, form)
-        confirmed = form.get("confirm") == "yes"
-        asked = form.get("step") == "confirm"
-    if isinstance(opened, Response):
-        return opened
-    language, reference, code, _case_id = opened
+    posted = await open_posted_code(request, pages, fce, catalogs)
+    if isinstance(posted, Response):
+        return posted
+    (language, reference, code, _case_id), form = posted
+    confirmed = form.get("confirm") == "yes"
+    asked = form.get("step") == "confirm"
     reference = reference.strip().upper()
     if not confirmed:
         problem = catalogs.gettext("privacy.erase.unconfirmed", language) if asked else None

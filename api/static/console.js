@@ -172,7 +172,7 @@
         if (c.state) setState(c.state, c.advisor_id);
       });
     };
-    // Buttons follow the state: claim while waiting; hand back, close, transfer while it is mine.
+    // Buttons follow the state: claim while waiting; hand back, close, transfer and send while it is mine.
     var me = Number(box.getAttribute("data-me"));
     var admin = box.getAttribute("data-admin") === "true";
     var setState = function (state, owner) {
@@ -186,6 +186,7 @@
         b.disabled = action === "claim" ? state !== "waiting" : action === "transfer" ? !(mine && colleagues) : !mine;
       });
       document.getElementById("kc-transfer-to").disabled = !(mine && colleagues);
+      document.getElementById("kc-send").disabled = !mine;
     };
     var act = function (action, data) {
       return api("POST", "/api/v1/advisor/conversations/" + encodeURIComponent(id) + "/" + action, data).then(function (res) {

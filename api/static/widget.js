@@ -137,9 +137,10 @@
     if (open) { ensureConversation().then(loadHistory); ui.input.focus(); } else { ui.launcher.focus(); }
   }
 
-  function request(method, path, body) {
+  function request(method, path, body, key) {
     var headers = { "Content-Type": "application/json" };
     if (state.token) headers.Authorization = "Bearer " + state.token;
+    if (key) headers["Idempotency-Key"] = key;
     return fetch(API + path, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined })
       .then(function (r) {
         return r.json().catch(function () { return {}; }).then(function (data) { return { status: r.status, data: data }; });
@@ -258,8 +259,24 @@
       });
       item.appendChild(group);
     }
-    ui.list.appendChild(item);
+    place(item, m.id);
     return item;
+  }
+
+  // A message goes where the conversation has it (ids rise with time), not where it arrived: the socket
+  // can deliver a reply before the history re-read brings the person's own message that preceded it,
+  // and appending that late message would put it below the reply and retire the reply's buttons.
+  function place(item, id) {
+    var order = typeof id === "number" ? id : null;
+    if (order !== null) {
+      item.setAttribute("data-order", String(order));
+      var items = ui.list.children;
+      for (var i = 0; i < items.length; i++) {
+        var other = items[i].getAttribute("data-order");
+        if (other !== null && Number(other) > order) { ui.list.insertBefore(item, items[i]); return; }
+      }
+    }
+    ui.list.appendChild(item);
   }
 
   // Plain text with its http(s) addresses as links; everything else stays a text node.
@@ -298,14 +315,28 @@
     send(text, null);
   }
 
+  // One key per message, sent again with it: the server stores and answers a re-sent message once.
+  function messageKey() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
+  }
+
   function send(text, payload) {
     ui.error.hidden = true;
     ui.typing.hidden = false;
+    var key = messageKey();
     ensureConversation().then(function () {
       connect();  // a conversation started after an erasure has no socket yet
       var body = { text: text };
       if (payload) body.payload = payload;
-      return request("POST", "/api/v1/widget/conversations/" + state.id + "/messages", body);
+      var path = "/api/v1/widget/conversations/" + state.id + "/messages";
+      // A request that never got an answer (the network dropped, a server process died) is sent once
+      // more with the same key after a second: the person neither loses the message nor sees it twice.
+      return request("POST", path, body, key).catch(function () {
+        return new Promise(function (resolve) { setTimeout(resolve, 1000); }).then(function () {
+          return request("POST", path, body, key);
+        });
+      });
     }).then(function (res) {
       ui.typing.hidden = true;
       if (res.status !== 200) { showError(res.status === 422 ? t("error_too_long") : t("error_send")); return; }

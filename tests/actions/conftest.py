@@ -8,6 +8,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import flow_results
 from actions.api_client import ApiError
 
 
@@ -75,3 +76,9 @@ def make_tracker(
 @pytest.fixture
 def dispatcher() -> CollectingDispatcher:
     return CollectingDispatcher()
+
+
+@pytest.fixture
+def no_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The flow actions' retry after a failed api call happens at once (tests use it by pytestmark)."""
+    monkeypatch.setattr(flow_results, "RETRY_PAUSE_SECONDS", 0)

@@ -3,32 +3,17 @@ left-over time, against rasa-sdk's own Tracker and CollectingDispatcher (runs in
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
-from typing import Any
-
 import pytest
-from rasa.shared.core.domain import Domain
-from rasa_sdk import Action
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import flow_results
 from actions.api_client import ApiError
 from actions.flow_forms import ASKED_SLOTS, ValidateAdviceBookingForm, ValidateAdviceForm
 from actions.flow_results import ActionAdviceBook, ActionAdviceStatus, ActionAdviceSubmit, advice_key
 from tests.actions.conftest import FakeApi, make_tracker
+from tests.actions.flows_support import DOMAIN, run, slot_events, validate
+from tests.chat_flows.answers import ADVICE_ANSWERS
 
-DOMAIN: dict[str, Any] = Domain.load(Path(__file__).parents[2] / "bot" / "domain").as_dict()
-ANSWERS = {
-    "advice_current": "ssw1",
-    "advice_japanese": "N4",
-    "advice_goal": "nursing_care",
-    "advice_field": "nursing_care",
-    "advice_education": "upper_secondary",
-    "advice_qualification": "ssw_care_tests",
-    "advice_time_zone": "Asia/Ho_Chi_Minh",
-    "advice_consent": True,
-}
+ANSWERS = ADVICE_ANSWERS
 REQUEST = "/internal/v1/flows/advice/request"
 CREATED = {
     "reference": "ADV-ABCDEFGH",
@@ -41,23 +26,7 @@ CREATED = {
 }
 
 
-def run(action: Action, tracker: Any, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
-    events: list[dict[str, Any]] = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
-    return events
-
-
-def validate(action: Action, tracker: Any, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
-    events: list[dict[str, Any]] = asyncio.run(action.get_validation_events(dispatcher, tracker, DOMAIN))
-    return events
-
-
-def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-
-
-@pytest.fixture(autouse=True)
-def no_pause(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(flow_results, "RETRY_PAUSE_SECONDS", 0)
+pytestmark = pytest.mark.usefixtures("no_pause")
 
 
 def test_every_advice_question_has_its_ask_action() -> None:

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
 from typing import Any
 
 import pytest
-from rasa.shared.core.domain import Domain
-from rasa_sdk import Action
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
-from actions import flow_results
 from actions.api_client import ApiError
 from actions.flow_forms import (
     ASK_ACTIONS,
@@ -32,24 +28,12 @@ from actions.flow_results import (
     idempotency_key,
 )
 from tests.actions.conftest import FakeApi, make_tracker
+from tests.actions.flows_support import DOMAIN, run, slot_events
 
-# What Rasa sends the action server: the merged domain, loaded by Rasa itself from bot/domain/.
-DOMAIN: dict[str, Any] = Domain.load(Path(__file__).parents[2] / "bot" / "domain").as_dict()
 APPLICATION = {"conversation_id": "conv123", "name": "An", "documents": "all"}
 
 
-def run(action: Action, tracker: Any, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
-    events: list[dict[str, Any]] = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
-    return events
-
-
-def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-
-
-@pytest.fixture(autouse=True)
-def no_pause(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(flow_results, "RETRY_PAUSE_SECONDS", 0)
+pytestmark = pytest.mark.usefixtures("no_pause")
 
 
 def test_every_action_the_domain_names_is_registered() -> None:

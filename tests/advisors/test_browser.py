@@ -4,6 +4,7 @@ from the advisor's send to the widget's display."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -55,10 +56,15 @@ def test_advisor_reply_reaches_the_widget(server: tuple[str, Any]) -> None:
         state = f'{{"id": "{cid}", "token": "{token}", "language": "vi"}}'
         visitor.add_init_script(f"localStorage.setItem('kakehashi.widget', '{state}')")
         visitor.goto(base + "/")
-        with visitor.expect_websocket() as socket_info:
-            visitor.locator(".kk-launcher").click()
-        # The widget's socket is authenticated once the "ready" frame arrives.
-        socket_info.value.wait_for_event("framereceived")
+        # The widget's socket is authenticated once the "ready" frame arrives. The frames are collected from
+        # the socket's creation on: waiting for the event after the click could miss a frame already received.
+        frames: list[Any] = []
+        visitor.on("websocket", lambda socket: socket.on("framereceived", lambda payload: frames.append(payload)))
+        visitor.locator(".kk-launcher").click()
+        deadline = time.monotonic() + 30
+        while not frames and time.monotonic() < deadline:
+            visitor.wait_for_timeout(50)
+        assert frames, "the widget's socket sent no ready frame"
         # Record the moment the advisor's text appears, in the page's own clock.
         visitor.evaluate(
             """marker => { new MutationObserver(() => {

@@ -18,12 +18,8 @@ from api.core.config import REPO_ROOT, Settings
 from api.main import create_app
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-NO_CHANNELS = {
-    "line_channel_secret": "",
-    "line_channel_access_token": "",
-    "telegram_bot_token": "",
-    "telegram_webhook_secret": "",
-}
+# No messaging platform configured (each is then off: 404 on its webhook, "disabled" in /healthz).
+NO_CHANNELS: dict[str, object] = {"platforms": {}}
 
 
 class FakeRasa:

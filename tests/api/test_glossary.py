@@ -59,3 +59,14 @@ def test_the_vietnamese_bot_says_minh(catalogs: Catalogs) -> None:
         if not key.startswith(user_voice) and tôi.search(QUOTED.sub("", catalogs.gettext(key, "vi")))
     ]
     assert found == []
+
+
+JAPANESE = "[\u3040-\u30ff\u3400-\u9fff]"  # kana and kanji
+HALF_WIDTH_BESIDE_JAPANESE = re.compile(f"{JAPANESE}[()!:]|[()!:]{JAPANESE}")
+
+
+def test_japanese_punctuation_is_full_width(catalogs: Catalogs) -> None:
+    """Japanese text brackets, exclaims and introduces with （）！： as the rest of the catalogs do
+    (issue #18's additions had mixed in "評価(助言)" and "こんにちは!"); Latin text inside may keep its own."""
+    found = [key for key in catalogs.keys("ja") if HALF_WIDTH_BESIDE_JAPANESE.search(catalogs.gettext(key, "ja"))]
+    assert found == []

@@ -28,6 +28,36 @@ def test_detects_the_five_languages(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # Unaccented Vietnamese that is mostly English or Japanese terms: its few Vietnamese words decide.
+        "NIC Japan lam gi",
+        "visa J-Find danh cho ai",
+        "tokutei ginou 2 bao nhieu nam",
+        "bang senmonshi co duoc khong",
+        "COE mat bao lau",
+    ],
+)
+def test_unaccented_vietnamese_by_its_words(text: str) -> None:
+    assert detect(text).language == "vi"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The same few words in our other languages do not count: their function words veto.
+        "can I get the visa in Japan",
+        "o que é o visto de trabalho",
+        "visa renew garna kati din lagcha",
+        "biza no koushin wa dou suru",
+        "oi oi",
+    ],
+)
+def test_vietnamese_words_rule_does_not_take_other_languages(text: str) -> None:
+    assert detect(text).language != "vi"
+
+
+@pytest.mark.parametrize(
     ("text", "foreign"), [("我想了解日本的签证申请流程和要求", "zh"), ("비자를 연장하고 싶어요", "ko")]
 )
 def test_other_languages_are_named_not_guessed(text: str, foreign: str) -> None:

@@ -38,6 +38,9 @@ MODE_BUTTONS = [
         ("what status of residence fits me", "check"),
         ("actually can u check what my diploma is worth in japan", "fce"),
         ("海外の学位が日本で何に相当するか知りたい", "fce"),
+        ("すみません、ネパールの学士号の評価をしたいのですが", "fce"),
+        ("修士の評価をお願いします", "fce"),
+        ("学士号とは何ですか", None),
         ("quero avaliar meu diploma do Brasil", "fce"),
         ("I want to know which residence status I could apply for", "check"),
         ("what visa should i apply for", "check"),
@@ -65,6 +68,7 @@ MODE_BUTTONS = [
         ("मेरो मूल्याङ्कन कहाँ पुग्यो?", "case"),
         ("शैक्षिक योग्यता मूल्याङ्कन", "fce"),
         ("quero fazer a avaliação da minha graduação", "fce"),
+        ("verificar visto", "check"),
         ("em nên xin visa gì ạ", "check"),
         ("can you check my options for working in japan", "check"),
         ("उच्च दक्ष पेशेवर अंक हिसाब गर्न चाहन्छु", "points"),
@@ -128,6 +132,35 @@ def test_inside_a_form_the_same_words_are_an_answer(
     say(client, conversation, "how many points would I get?")
     say(client, conversation, "how many points would I get?")  # the education question is open now
     assert sent[-1] == "how many points would I get?"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("actually can u check what my diploma is worth in japan", ["/stop", "/start_fce"]),
+        ("審査状況", ["/stop", "/check_case_status"]),
+        ("how many points would I get?", ["how many points would I get?"]),  # the menu's own answer
+        ("check", ["check"]),
+    ],
+)
+def test_at_the_which_check_menu_a_request_for_something_else_starts_that(
+    client: TestClient, conversation: dict[str, str], fake_rasa: FakeRasa, text: str, expected: list[str]
+) -> None:
+    """The model reads "I have a question about visas" as points_check; the person then asks for an
+    evaluation, and the word "check" in it must not pick the self-check."""
+    sent: list[str] = []
+
+    def send(sender: str, message: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+        sent.append(message)
+        if message == "Hello, I have a question about visas":  # the model's points_check: its menu
+            return [{"text": "Which check?", "buttons": MODE_BUTTONS}]
+        return [{"text": "an answer"}]
+
+    fake_rasa.send = send  # type: ignore[method-assign]
+    say(client, conversation, "Hello, I have a question about visas")
+    sent.clear()
+    say(client, conversation, text)
+    assert sent == expected
 
 
 def test_a_typed_request_for_an_evaluation_starts_it(

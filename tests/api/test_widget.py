@@ -11,9 +11,14 @@ from tests.api.conftest import FakeRasa
 BASE = "/api/v1/widget/conversations"
 
 
-def post(client: TestClient, conv: dict[str, str], body: Any, **kwargs: Any) -> Any:
+def post(
+    client: TestClient, conv: dict[str, str], body: Any, headers: dict[str, str] | None = None, **kwargs: Any
+) -> Any:
     return client.post(
-        f"{BASE}/{conv['conversation_id']}/messages", json=body, headers={"Authorization": conv["auth"]}, **kwargs
+        f"{BASE}/{conv['conversation_id']}/messages",
+        json=body,
+        headers={"Authorization": conv["auth"], **(headers or {})},
+        **kwargs,
     )
 
 
@@ -244,3 +249,47 @@ def test_silent_bot_gets_an_apology(client: TestClient, conversation: dict[str, 
     body = post(client, conversation, {"text": "what is a COE"}).json()
     assert body["replies"][0]["text"].startswith("Sorry, I'm having a technical problem")
     assert history(client, conversation)[0]["text"] == "what is a COE"
+
+
+def test_a_message_sent_again_with_its_idempotency_key_is_stored_and_answered_once(
+    client: TestClient, conversation: dict[str, str], fake_rasa: FakeRasa
+) -> None:
+    # The widget re-sends a message whose answer it never got (a worker died mid-request) with the same key.
+    key = {"Idempotency-Key": "f3b1c2d4-0a9e-4d6b-9c1e-6a7b8c9d0e1f"}
+    first = post(
+        client, conversation, {"text": "how do I renew my visa"}, headers={**key, "Authorization": conversation["auth"]}
+    )
+    again = post(
+        client, conversation, {"text": "how do I renew my visa"}, headers={**key, "Authorization": conversation["auth"]}
+    )
+    assert first.status_code == again.status_code == 200
+    assert first.json()["replies"] and again.json()["replies"] == []
+    assert len(fake_rasa.sent) == 1
+    roles = [m["role"] for m in history(client, conversation)]
+    assert roles.count("user") == 1 and roles.count("bot") == 1
+    # Without a key, or with another one, the same words are a new message.
+    other = {"Idempotency-Key": "another-key-0001"}
+    assert post(client, conversation, {"text": "how do I renew my visa"}, headers=other).json()["replies"]
+    assert len(fake_rasa.sent) == 2
+
+
+def test_an_idempotency_key_is_per_conversation(client: TestClient, fake_rasa: FakeRasa) -> None:
+    key = "shared-key-between-two-conversations"
+    for _ in range(2):
+        created = client.post(BASE, json={"locale": "en"}).json()
+        conv = {"conversation_id": created["conversation_id"], "auth": f"Bearer {created['token']}"}
+        answer = post(client, conv, {"text": "hello"}, headers={"Idempotency-Key": key})
+        assert answer.json()["replies"]
+    assert len(fake_rasa.sent) == 2
+
+
+def test_a_malformed_idempotency_key_is_a_422_naming_it(client: TestClient, conversation: dict[str, str]) -> None:
+    for bad in ["short", "x" * 65, "has spaces in it", "semi;colon;key"]:
+        answer = post(
+            client,
+            conversation,
+            {"text": "hello"},
+            headers={"Idempotency-Key": bad},
+        )
+        assert answer.status_code == 422
+        assert answer.json()["detail"][0]["loc"] == ["header", "idempotency-key"]

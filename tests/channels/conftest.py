@@ -14,7 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.channels.config import ChannelSettings
+from api.channels.line.settings import LineSettings
 from api.channels.line.signature import sign
+from api.channels.telegram.settings import TelegramSettings
 from api.core.config import Settings
 from api.main import create_app
 from tests.api.conftest import *  # noqa: F403
@@ -42,18 +44,25 @@ def fake_telegram() -> Iterator[FakeTelegram]:
 
 @pytest.fixture
 def channel_settings(fake_line: FakeLine, fake_telegram: FakeTelegram) -> ChannelSettings:
-    return ChannelSettings(
+    line = LineSettings(
         _env_file=None,  # type: ignore[call-arg]
         line_channel_secret=LINE_SECRET,
         line_channel_access_token="line-access-token",
         line_api_base=fake_line.url,
+    )
+    telegram = TelegramSettings(
+        _env_file=None,  # type: ignore[call-arg]
         telegram_bot_token=TELEGRAM_TOKEN,
         telegram_webhook_secret=TELEGRAM_SECRET,
         telegram_api_base=fake_telegram.url,
+        telegram_chat_burst=20,
+    )
+    return ChannelSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        platforms={"line": line, "telegram": telegram},
         outbox_backoff_base_seconds=0.05,
         outbox_backoff_max_seconds=0.2,
         outbox_max_attempts=3,
-        telegram_chat_burst=20,
         http_timeout_seconds=5,
     )
 

@@ -79,7 +79,8 @@ class FakePlatform:
             for pattern, answers in self.scripts.items():
                 if answers and re.search(pattern, record.path):
                     return answers.pop(0)
-        return self.default(record)
+            # Under the lock: a platform's own check of a repeated key is atomic too.
+            return self.default(record)
 
     def default(self, record: Recorded) -> tuple[int, dict[str, str], Any]:
         return 200, {}, {}
@@ -94,8 +95,18 @@ class FakePlatform:
 
 
 class FakeLine(FakePlatform):
+    """LINE's Messaging API as far as Kakehashi uses it, including its two refusals of a repeat: a reply
+    token works once (then 400 "Invalid reply token"), and a push whose X-Line-Retry-Key was already
+    accepted answers 409 and is not delivered again. `delivered` holds what a user would see."""
+
     def __init__(self, profile_language: str | None = "en", port: int = 0) -> None:
         self.profile_language = profile_language
+        self.used_reply_tokens: set[str] = set()
+        self.accepted_retry_keys: set[str] = set()
+        self.refused_repeats = 0
+        # (destination or reply token, the message texts) of every accepted send, in arrival order.
+        self.delivered: list[tuple[str, list[str]]] = []
+        self.accepted: list[Recorded] = []  # the reply and push requests LINE accepted, whole
         super().__init__(port)
 
     def default(self, record: Recorded) -> tuple[int, dict[str, str], Any]:
@@ -105,21 +116,51 @@ class FakeLine(FakePlatform):
                 profile["language"] = self.profile_language
             return 200, {}, profile
         if record.path in ("/v2/bot/message/reply", "/v2/bot/message/push"):
-            count = len((record.body or {}).get("messages") or [])
-            return 200, {}, {"sentMessages": [{"id": str(i), "quoteToken": "q"} for i in range(count)]}
+            body = record.body or {}
+            messages = body.get("messages") or []
+            if record.path.endswith("/reply"):
+                token = str(body.get("replyToken"))
+                if token in self.used_reply_tokens:
+                    self.refused_repeats += 1
+                    return 400, {}, {"message": "Invalid reply token"}
+                self.used_reply_tokens.add(token)
+                to = token
+            else:
+                key = record.headers.get("x-line-retry-key")
+                if key and key in self.accepted_retry_keys:
+                    self.refused_repeats += 1
+                    return 409, {}, {"message": "The retry key is already accepted", "sentMessages": []}
+                if key:
+                    self.accepted_retry_keys.add(key)
+                to = str(body.get("to"))
+            self.delivered.append((to, [str(m.get("text", "")) for m in messages]))
+            self.accepted.append(record)
+            return 200, {}, {"sentMessages": [{"id": str(i), "quoteToken": "q"} for i in range(len(messages))]}
         return 404, {}, {"message": "Not found"}
 
+    def first_reply_at(self) -> dict[str, float]:
+        """When each reply token was first used (time.monotonic()), for webhook -> reply latency."""
+        with self._lock:
+            out: dict[str, float] = {}
+            for record in self.requests:
+                token = (record.body or {}).get("replyToken") if record.path.endswith("/reply") else None
+                if token and token not in out:
+                    out[str(token)] = record.at
+            return out
+
     def sent_texts(self) -> list[str]:
-        texts = []
-        for record in self.calls(r"/v2/bot/message/(reply|push)$"):
-            texts.extend(m.get("text", "") for m in (record.body or {}).get("messages") or [])
-        return texts
+        """The texts LINE accepted (a refused repeat is not something the user saw)."""
+        with self._lock:
+            return [text for _, texts in self.delivered for text in texts]
 
 
 class FakeTelegram(FakePlatform):
     def __init__(self, port: int = 0) -> None:
-        super().__init__(port)
         self._next_id = 1
+        # (chat id, [text]) of every accepted sendMessage, in arrival order (Telegram has no retry key:
+        # a repeat is delivered again, which is what the failure bench counts).
+        self.delivered: list[tuple[str, list[str]]] = []
+        super().__init__(port)
 
     def default(self, record: Recorded) -> tuple[int, dict[str, str], Any]:
         method = record.path.rsplit("/", 1)[-1]
@@ -127,6 +168,7 @@ class FakeTelegram(FakePlatform):
         if method == "sendMessage":
             self._next_id += 1
             chat_id = int(body.get("chat_id", 0))
+            self.delivered.append((str(chat_id), [str(body.get("text", ""))]))
             return (
                 200,
                 {},

@@ -10,6 +10,7 @@ import pytest
 from api.auth.users import create_user
 from api.channels.config import ChannelSettings
 from api.channels.models import OutboxMessage, OutboxStatus
+from api.channels.telegram.settings import TelegramSettings
 from api.core.config import Settings
 from api.main import create_app
 from tests.browser_support import chromium, serve
@@ -26,12 +27,13 @@ def server(tmp_path: Path) -> Iterator[tuple[str, int]]:
         actions_token="browser-internal",
         channel_workers=False,
     )
-    channels = ChannelSettings(
+    telegram = TelegramSettings(
         _env_file=None,  # type: ignore[call-arg]
         telegram_bot_token="1:browser",
         telegram_webhook_secret="browser-secret",
         telegram_api_base="http://127.0.0.1:9",
     )
+    channels = ChannelSettings(_env_file=None, platforms={"telegram": telegram})  # type: ignore[call-arg]
     app = create_app(settings, channel_settings=channels)
     with app.state.services.db.session() as session:
         create_user(session, email="aiko@example.org", password=PASSWORD, role="advisor", display_name="Aiko")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from api.channels.outgoing import is_web_url, shorten, split_text
-from api.channels.ratelimit import RateLimits
+from api.channels.outgoing.message import is_web_url, shorten, split_text
+from api.channels.outgoing.ratelimit import RateLimits
 
 
 def test_split_prefers_paragraphs_then_lines_then_words() -> None:

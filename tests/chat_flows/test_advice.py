@@ -22,18 +22,10 @@ from knowledge_base.language import LANGUAGES
 from tests.advisors.conftest import make_user
 from tests.api.conftest import FakeRasa
 from tests.api.test_starts import say, scripted
+from tests.chat_flows.answers import ADVICE_ANSWERS
 
 Flows = Callable[..., Any]
-ANSWERS: dict[str, Any] = {
-    "advice_current": "ssw1",
-    "advice_japanese": "N4",
-    "advice_goal": "nursing_care",
-    "advice_field": "nursing_care",
-    "advice_education": "upper_secondary",
-    "advice_qualification": "ssw_care_tests",
-    "advice_time_zone": "Asia/Ho_Chi_Minh",
-    "advice_consent": True,
-}
+ANSWERS = ADVICE_ANSWERS
 KEY = {"Idempotency-Key": "chat-advice-test-1"}
 
 

@@ -315,6 +315,22 @@ def test_an_answer_the_model_calls_a_way_out_is_still_an_answer(
     assert result["slots"] == {slot: value}
 
 
+@pytest.mark.parametrize(
+    ("typed", "credential"),
+    [("मास्टर्स गरेको", "np_master"), ("ब्याचलर", "np_bachelor"), ("पीएचडी", "np_doctorate")],
+)
+def test_a_credential_in_nepali_loanwords_is_an_answer_not_a_request_for_a_person(
+    flows: Flows, conversation_in: Callable[[str], str], typed: str, credential: str
+) -> None:
+    """Nepali speakers say "मास्टर्स" (masters) as often as "स्नातकोत्तर"; a model that calls it a request
+    for a person sent them to the advisors' queue in the middle of their evaluation."""
+    result = check(
+        flows, conversation_in("ne"), "fce_credential", typed, slots={"fce_country": "NP"}, intent="request_human"
+    )
+    assert result["exit"] is False and result["valid"] is True
+    assert result["slots"]["fce_credential"] == credential
+
+
 def test_a_one_word_wrong_answer_is_not_taken_for_a_question(
     flows: Flows, conversation_in: Callable[[str], str], guidance: FakeGuidance
 ) -> None:

@@ -124,3 +124,9 @@ def test_public_result_carries_the_confident_decision(retriever: Retriever) -> N
     retriever.threshold = 2.0
     public = retriever.search("visa fee").public()
     assert public["confident"] is False and public["results"]
+
+
+def test_a_romanised_nepali_question_meets_the_devanagari_article(retriever: Retriever) -> None:
+    # "shulka" is शुल्क as Nepali users type it; only the sound key connects the two spellings.
+    signals, _ = retriever.signals("bhisa shulka kati", "ne", "ne")
+    assert retriever.topics[int(signals["bm25"].argmax())] == "visa.fees" and signals["bm25"].max() > 0

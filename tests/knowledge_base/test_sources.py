@@ -42,3 +42,10 @@ def test_every_articles_chat_sources_are_few_and_never_mirrors() -> None:
         shown = shown_sources(list(article.sources))
         assert len(shown) <= CHAT_LIMIT
         assert not any(d in s.domain for s in shown for d in ("scribd", "expydoc", "github"))
+
+
+def test_japans_embassies_are_named_as_embassies() -> None:
+    found = classify("https://www.se.emb-japan.go.jp/itpr_ja/visa.html")
+    assert found is not None and found[1].publisher == "embassy"
+    other = classify("https://www.kantei.go.jp/")
+    assert other is not None and other[1].publisher == "government"

@@ -64,7 +64,12 @@ class ArticleRetriever:
 
     def search(self, query: str, language: str | None = None, top: int = 5) -> SearchResult:
         language = language or "en"
-        named = [a for (topic, lang), a in self.articles.items() if lang == language and topic in query]
+        # The longest id the question names: "visa.student_parttime" also contains "visa.student".
+        named = sorted(
+            (a for (topic, lang), a in self.articles.items() if lang == language and topic in query),
+            key=lambda a: len(a.topic_id),
+            reverse=True,
+        )
         chosen = named[0] if named else self.articles[("visa.ssw1", language)]
         others = [self.articles[(t, language)] for t in ("visa.hsp_points", "visa.student_parttime")]
         hits = [self._hit(a, 0.9 - i * 0.1) for i, a in enumerate([chosen, *others])][:top]

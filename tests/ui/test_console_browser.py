@@ -52,11 +52,24 @@ def console_page(browser: Any, site: Site, size: str, email: str = "aiko@example
 
 
 def buttons(page: Any) -> dict[str, bool]:
+    """Which of the conversation's buttons are enabled: the four actions and Send (the reply)."""
     found: dict[str, bool] = page.evaluate(
-        "() => Object.fromEntries([...document.querySelectorAll('[data-action]')]"
-        ".map(b => [b.dataset.action, !b.disabled]))"
+        "() => Object.fromEntries([...document.querySelectorAll('[data-action], #kc-send')]"
+        ".map(b => [b.dataset.action || 'send', !b.disabled]))"
     )
     return found
+
+
+def header_on_one_line_each(page: Any) -> None:
+    """The console header wraps between its items, never inside one ("Sign out", "Đăng xuất" and the
+    title split over two lines on a phone): each item's text makes one line box."""
+    lines = page.evaluate(
+        """() => [...document.querySelectorAll('.kc-header strong, .kc-header nav a, .kc-me, #kc-logout')]
+             .map(e => { const r = document.createRange(); r.selectNodeContents(e);
+                         const tops = new Set([...r.getClientRects()].map(b => Math.round(b.top)));
+                         return [e.textContent.trim(), tops.size]; })"""
+    )
+    assert lines and all(count == 1 for _text, count in lines), lines
 
 
 @pytest.mark.parametrize("size", list(SIZES))
@@ -68,7 +81,7 @@ def test_8_and_9_buttons_follow_the_state_and_the_transcript_misses_nothing(
     with page.expect_websocket():
         page.goto(f"{site.url}/console/conversations/{cid}?lang=en")
     # 8: waiting -> only Claim.
-    assert buttons(page) == {"claim": True, "handback": False, "close": False, "transfer": False}
+    assert buttons(page) == {"claim": True, "handback": False, "close": False, "transfer": False, "send": False}
     # 9: the options the user was shown are in the transcript.
     options = page.locator("#kc-transcript .kc-options li").all_inner_texts()
     assert options and CATALOGS.gettext("button.talk_to_person", "en") in options
@@ -77,7 +90,7 @@ def test_8_and_9_buttons_follow_the_state_and_the_transcript_misses_nothing(
     joined = CATALOGS.gettext("handoff.advisor_joined", "en", name="Aiko")
     page.locator("#kc-transcript .kc-system", has_text=joined).wait_for(timeout=5_000)  # no reload
     page.wait_for_function("() => document.querySelector('[data-action=claim]').disabled")
-    assert buttons(page) == {"claim": False, "handback": True, "close": True, "transfer": True}
+    assert buttons(page) == {"claim": False, "handback": True, "close": True, "transfer": True, "send": True}
     shoot(page, f"8-claimed-{size}")
     # 9: handed back elsewhere (another tab): the event and its system message arrive live.
     handed = httpx.post(f"{site.url}/api/v1/advisor/conversations/{cid}/handback", headers=site.advisor)
@@ -85,7 +98,7 @@ def test_8_and_9_buttons_follow_the_state_and_the_transcript_misses_nothing(
     back = CATALOGS.gettext("handoff.back_to_bot", "en")
     page.locator("#kc-transcript .kc-system", has_text=back).wait_for(timeout=5_000)
     page.wait_for_function("() => document.querySelector('[data-action=handback]').disabled")
-    assert buttons(page) == {"claim": False, "handback": False, "close": False, "transfer": False}
+    assert buttons(page) == {"claim": False, "handback": False, "close": False, "transfer": False, "send": False}
     shoot(page, f"9-live-{size}")
     page.context.close()
 
@@ -107,6 +120,7 @@ def test_10_the_console_keeps_the_chosen_language(browser: Any, site: Site, size
     page.goto(f"{site.url}/console/stats?lang=vi")
     page.goto(f"{site.url}/console")
     assert page.locator("html").get_attribute("lang") == "vi"
+    header_on_one_line_each(page)
     shoot(page, f"10-language-{size}")
     context.close()
 
@@ -124,6 +138,7 @@ def test_11_small_things(browser: Any, site: Site, size: str) -> None:
     alert.wait_for()
     assert alert.locator(".kc-alert-title").inner_text() == t("alerts.failed", channel="LINE")
     assert t("alerts.what_to_do") in alert.inner_text()
+    header_on_one_line_each(page)
     shoot(page, f"11-queue-{size}")
 
     page.goto(f"{site.url}/console/conversations/{cid}?lang=en")
@@ -161,6 +176,8 @@ def test_11_small_things(browser: Any, site: Site, size: str) -> None:
     links = page.locator(".kf-sources a")
     assert links.count() > 0 and links.first.get_attribute("href", timeout=1000).startswith("http")
     shoot(page, f"11-case-{size}")
+    page.locator("form[data-fce-form=evaluation]").scroll_into_view_if_needed()
+    shoot(page, f"11-case-form-{size}")
     page.goto(f"{site.url}/console/cases/{site.reference}?lang=en")
     assert page.locator("[data-testid=turnaround]").inner_text() == t("case.turnaround_under_day")
     page.context.close()

@@ -66,6 +66,18 @@ def test_5_every_page_links_home_to_the_tools_and_to_other_languages(browser: An
     for path in ("/pathways/points?lang=pt", "/?lang=pt", "/pathways?lang=vi", "/kb/ne/visa.ssw1"):
         page.goto(site.url + path)
         header_is_readable(page)
+    # The credential-evaluation pages the header links to have the same header: home, the other
+    # tools, this page in the other languages (they were dead ends with only a language switch).
+    for path in ("/fce/apply", "/fce/status"):
+        page.goto(f"{site.url}{path}?lang=vi")
+        header_is_readable(page)
+        assert page.locator(".site-nav a").first.get_attribute("href") == "/?lang=vi", path
+        assert page.locator(".site-nav a[aria-current=page]").get_attribute("href") == f"{path}?lang=vi"
+        languages = page.locator(".site-langs a")
+        assert [languages.nth(i).get_attribute("href") for i in range(languages.count())] == [
+            f"{path}?lang={code}" for code in ("ja", "en", "vi", "ne", "pt")
+        ]
+        shoot(page, f"5{path.replace('/', '-')}-{size}")
 
     page.goto(f"{site.url}/kb/en/visa.ssw1")
     nav = page.locator(".site-nav a")
@@ -90,22 +102,31 @@ def test_5_every_page_links_home_to_the_tools_and_to_other_languages(browser: An
     assert more and not any(re.search(r"\((visa|edu|lang|fce)\.[a-z0-9_]+\)", m) for m in more)
     header_is_readable(page)  # "Tiếng Việt" stays on one line on a phone
     shoot(page, f"5-pathways-vi-{size}")
+    page.locator(".pw-meta a").first.scroll_into_view_if_needed()
+    shoot(page, f"5-pathways-vi-result-{size}")
     page.context.close()
 
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_6_forms_leave_choices_to_the_person(browser: Any, site: Site, size: str) -> None:
     page = new_page(browser, size)
-    page.goto(f"{site.url}/pathways?lang=en")
-    assert page.locator("select[name=education_level]").input_value() == ""
-    page.goto(f"{site.url}/pathways/points?lang=en")
-    assert page.locator("select[name=education]").input_value() == ""
+    # Every required choice starts unanswered ("Choose…"), not on its first option.
+    for path, names in (
+        ("/pathways?lang=en", ("education_level", "education_field")),
+        ("/pathways/points?lang=en", ("category", "education")),
+        ("/advice?lang=en", ("current_status", "japanese_level", "goal_status")),
+    ):
+        page.goto(site.url + path)
+        for name in names:
+            assert page.locator(f"select[name={name}]").input_value() == "", (path, name)
     page.goto(f"{site.url}/pathways?lang=en")
     hint = CATALOGS.gettext("site.form.multi_hint", "en")
     for name in ("ssw_skills_tests", "ssw2_skills_tests", "qualifications"):
         described = page.locator(f"select[name={name}]").get_attribute("aria-describedby")
         assert described and page.locator(f"#{described}").inner_text() == hint
     shoot(page, f"6-pathways-form-{size}")
+    page.locator("#pw-multi-hint").scroll_into_view_if_needed()
+    shoot(page, f"6-pathways-multi-{size}")
     # Nepali pages use one digit system (Latin, as Babel formats dates and numbers for ne).
     for path in ("/pathways?lang=ne", "/nqf?lang=ne", "/fce/apply?lang=ne", "/fce/status?lang=ne", "/?lang=ne"):
         page.goto(site.url + path)
@@ -116,6 +137,7 @@ def test_6_forms_leave_choices_to_the_person(browser: Any, site: Site, size: str
     )
     page.locator("[data-testid=result]").wait_for()
     assert not DEVANAGARI_DIGIT.search(page.locator("body").inner_text())
+    page.locator("[data-testid=result]").scroll_into_view_if_needed()
     shoot(page, f"6-points-ne-{size}")
     page.context.close()
 
@@ -156,6 +178,8 @@ def test_7_status_page_shows_the_result_and_the_statement_date(
     timeline = page.locator("[data-testid=timeline]").inner_text()
     assert "2026年12月5日" in timeline and "2026年12月4日" not in timeline
     shoot(page, f"7-status-{size}")
+    result.scroll_into_view_if_needed()
+    shoot(page, f"7-status-result-{size}")
     with page.expect_download() as info:
         page.click("[data-testid=statement]")
     pdf = tmp_path / "statement.pdf"

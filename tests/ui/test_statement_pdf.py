@@ -6,15 +6,17 @@ The pages are kept as var/screenshots/12-statement-page-<n>.png."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+from itertools import pairwise
 from pathlib import Path
 
 import httpx
 from PIL import Image
 
 from api.core.config import REPO_ROOT
-from api.core.i18n import Catalogs
+from api.core.i18n import Catalogs, language_name
 from tests.browser_support import SCREENSHOTS
 from tests.fce.conftest import evaluation
 from tests.ui.conftest import Site
@@ -22,11 +24,27 @@ from tests.ui.conftest import Site
 CATALOGS = Catalogs(REPO_ROOT / "locales")
 DPI = 72
 MM = DPI / 25.4
+WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>')
 
 
 def squeeze(text: str) -> str:
     """Without spaces: pdftotext's layout spaces out columns; what matters is what is printed."""
     return "".join(text.split())
+
+
+def footer_words(pdf: Path, page: int) -> list[tuple[float, float, str]]:
+    """The words of the page number, right of the page's middle in its last 14 mm: (left, right, text) in
+    points, from pdftotext's bounding boxes."""
+    html = run("/usr/bin/pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-")
+    size = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', html)
+    assert size, html[:200]
+    width, height = float(size.group(1)), float(size.group(2))
+    words = [
+        (float(x0), float(x1), text)
+        for x0, y0, x1, text in WORD.findall(html)
+        if float(y0) > height - 14 * 72 / 25.4 and float(x0) > width / 2
+    ]
+    return sorted(words)
 
 
 def run(*command: str) -> str:
@@ -70,6 +88,13 @@ def test_12_statement_letterhead_fields_pages_and_margins(site: Site, tmp_path: 
     assert squeeze(everything).count(remarks) == 1 and remarks in squeeze(second)
     # A Japanese term is never split across lines (the disclaimer names the agency).
     assert "出入国在留管理庁" in first
+    # The Japanese section names the other section's language in Japanese (ベトナム語), not as "Tiếng Việt".
+    assert language_name("vi", "ja") == "ベトナム語" and "ベトナム語" in first and "Tiếng Việt" not in first
+    # The footer's words sit a space apart: no room kept inside "1 / 2 ページ" for a longer page count.
+    for number in range(1, pages + 1):
+        footer = footer_words(pdf, number)
+        gaps = [round(b[0] - a[1], 1) for a, b in pairwise(footer)]
+        assert footer and max(gaps, default=0) < 4, (number, footer, gaps)
 
     run("/usr/bin/pdftoppm", "-r", str(DPI), "-png", str(pdf), str(tmp_path / "page"))
     images = sorted(tmp_path.glob("page*.png"))

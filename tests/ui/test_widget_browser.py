@@ -4,6 +4,7 @@ buttons, and cites official sources by name (at most three). Screenshots: var/sc
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -51,11 +52,12 @@ def test_1_two_unsure_answers_offer_a_person_and_never_queue(browser: Any, site:
     page = open_widget(browser, site, size)
     ask(page, "What is the HSP visa, sure?")
     ask(page, "Can I work part-time as a student, sure?")
-    offer = CATALOGS.gettext("guidance.offer_person", "en")
-    last = page.locator(REPLY).last
-    assert last.locator(".kk-text").inner_text() == offer
     talk = CATALOGS.gettext("button.talk_to_person", "en")
+    last = page.locator(REPLY).last
+    assert last.locator(".kk-text").inner_text() == CATALOGS.gettext("guidance.offer_person", "en", button=talk)
     assert last.locator(".kk-button").all_inner_texts() == [talk]
+    # The text tells the person to press the button by the title the button really has.
+    assert f"“{talk}”" in last.locator(".kk-text").inner_text()
     # Still with the bot: no queue, no "leave a message".
     assert state(page, site) == "bot"
     assert page.locator(".kk-status").is_hidden()
@@ -114,6 +116,8 @@ def test_3_pressed_and_old_buttons_are_spent(browser: Any, site: Site, size: str
     newest = page.locator(".kk-list > li").last.locator(".kk-button")
     assert live.count() == newest.count() > 0
     shoot(page, f"3-buttons-{size}")
+    first_group.scroll_into_view_if_needed()
+    shoot(page, f"3-spent-{size}")  # the pressed group, greyed, with the pressed button marked
     # After a reload (history), the old groups are still spent.
     page.reload()
     page.locator(".kk-launcher").click()
@@ -140,6 +144,7 @@ def test_4_official_sources_first_by_name_at_most_three(browser: Any, site: Site
     assert "moj.go.jp" in external[0][1] or "isa.go.jp" in external[0][1]
     assert all(".go.jp" in href or "niad.ac.jp" in href for _title, href in external)
     assert not any(title.startswith(("http", "www.")) for title in titles)
+    page.locator(REPLY).last.locator(".kk-sources").scroll_into_view_if_needed()
     shoot(page, f"4-sources-chat-{size}")
     # Where no official source exists, the others are labelled as such.
     ask(page, "visa.j_find what is it")
@@ -151,6 +156,16 @@ def test_4_official_sources_first_by_name_at_most_three(browser: Any, site: Site
     page_titles = page.locator("[data-testid=sources] a").all_inner_texts()
     assert page_titles and all(not t.startswith("http") for t in page_titles)
     assert not any(d in " ".join(page_titles) for d in ("scribd", "expydoc", "github"))
+    # Japan's embassies are named as embassies, not each as "Government of Japan".
+    sources = page.locator("[data-testid=sources] a")
+    embassies = [
+        sources.nth(i).inner_text()
+        for i in range(sources.count())
+        if "emb-japan" in (sources.nth(i).get_attribute("href") or "")
+    ]
+    embassy = CATALOGS.gettext("source.publisher.embassy", "en")
+    assert embassies and all(title.startswith(embassy) for title in embassies), embassies
+    page.locator("[data-testid=sources]").scroll_into_view_if_needed()
     shoot(page, f"4-sources-article-{size}")
     page.context.close()
 
@@ -181,4 +196,73 @@ def test_a_message_typed_while_the_widget_opens_joins_the_one_conversation(brows
     page.locator(f"{REPLY} .kk-sources").first.wait_for(timeout=20_000)
     assert len(created) == 1, created
     assert page.locator(".kk-msg.kk-user").count() == 1
+    context.close()
+
+
+def test_a_message_whose_answer_was_lost_is_sent_again_once_and_shown_once(browser: Any, site: Site) -> None:
+    """Issue #16: the server stored and answered the message, but the answer never reached the browser (a
+    worker died, the network dropped). The widget sends it again with the same Idempotency-Key a second
+    later; the server recognises it, and the person sees their message once with its reply, no error."""
+    context = browser.new_context(viewport=SIZES["desktop"], locale="en-US")
+    page = context.new_page()
+    keys: list[str | None] = []
+
+    def lose_first_answer(route: Any) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        keys.append(route.request.headers.get("idempotency-key"))
+        if len(keys) == 1:
+            route.fetch()  # the server handles it...
+            route.abort("connectionreset")  # ...and the answer is lost on the way back
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/widget/conversations/*/messages", lose_first_answer)
+    page.goto(site.url + "/?lang=en")
+    page.locator(".kk-launcher").click()
+    page.locator(".kk-panel").wait_for()
+    page.fill("#kk-input", "hello")
+    page.keyboard.press("Enter")
+    page.locator(REPLY).first.wait_for(timeout=20_000)  # live over the WebSocket, before the re-send
+    page.wait_for_function("() => !document.querySelector('.kk-typing') || document.querySelector('.kk-typing').hidden")
+    page.wait_for_timeout(1_500)  # the re-send goes a second after the failure; its history re-read after it
+    assert len(keys) == 2 and keys[0] and keys[0] == keys[1]
+    assert page.locator(".kk-msg.kk-user").count() == 1
+    assert page.locator(REPLY).count() >= 1
+    assert page.locator(".kk-error").is_hidden()
+    context.close()
+
+
+def test_a_reply_that_arrives_before_the_question_keeps_its_place_and_its_buttons(browser: Any, site: Site) -> None:
+    """The live socket can bring the bot's reply before the history re-read brings the person's own message
+    (a new conversation's socket opens while the first message is on its way, CI saw it). The late message
+    goes above the reply it led to, and the reply's buttons stay live: appended below, it retired them."""
+    context = browser.new_context(viewport=SIZES["desktop"], locale="en-US")
+    page = context.new_page()
+
+    def without_own_echo(ws: Any) -> None:
+        server = ws.connect_to_server()
+
+        def to_page(frame: str | bytes) -> None:
+            data = json.loads(frame)
+            if data.get("type") == "message" and data["message"].get("role") == "user":
+                return  # the person's own message reaches the page only through the history
+            ws.send(frame)
+
+        server.on_message(to_page)
+
+    page.route_web_socket("**/ws", without_own_echo)
+    page.goto(site.url + "/?lang=en")
+    page.locator(".kk-launcher").click()
+    page.locator(".kk-panel").wait_for()
+    ask(page, "visa.ssw1 what is it")
+    page.locator(".kk-msg.kk-user").first.wait_for()
+    page.wait_for_function("() => !document.querySelector('.kk-typing') || document.querySelector('.kk-typing').hidden")
+    page.wait_for_timeout(300)
+    roles = page.locator(".kk-list > li:not(.kk-greeting)").evaluate_all("items => items.map(i => i.className)")
+    assert ["kk-user" in r for r in roles] == [True] + [False] * (len(roles) - 1), roles
+    newest = page.locator(".kk-list > li").last.locator(".kk-button")
+    assert newest.count() > 0
+    assert all(newest.nth(i).is_enabled() for i in range(newest.count()))
     context.close()

@@ -17,8 +17,8 @@ from linebot.v3.messaging import (
     ReplyMessageRequest,
 )
 
-from api.channels.config import ChannelSettings
-from api.channels.outbox import Delivery, SendError
+from api.channels.line.settings import LineSettings
+from api.channels.outgoing.outbox import Delivery, SendError
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +40,11 @@ def _send_error(exc: ApiException) -> SendError:
 
 
 class LineSender:
-    def __init__(self, settings: ChannelSettings) -> None:
+    def __init__(self, settings: LineSettings, timeout: float) -> None:
         self.configuration = Configuration(
             host=settings.line_api_base.rstrip("/"), access_token=settings.line_channel_access_token
         )
-        self.timeout = settings.http_timeout_seconds
+        self.timeout = timeout
         self._client: AsyncApiClient | None = None
 
     def _api(self) -> AsyncMessagingApi:
@@ -91,11 +91,11 @@ class LineProfiles:
     """The user's language from their LINE profile, when LINE tells it (a blocking call, used by
     inbound workers only when a conversation is new)."""
 
-    def __init__(self, settings: ChannelSettings) -> None:
+    def __init__(self, settings: LineSettings, timeout: float) -> None:
         self.configuration = Configuration(
             host=settings.line_api_base.rstrip("/"), access_token=settings.line_channel_access_token
         )
-        self.timeout = settings.http_timeout_seconds
+        self.timeout = timeout
 
     def language(self, user_id: str) -> str | None:
         try:

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from api.channels.inbound import Inbound, Kind
-from api.channels.inbox import IncomingEvent
-from api.channels.webhooks import MalformedWebhook, as_object
+from api.channels.incoming.dispatch import Inbound, Kind
+from api.channels.incoming.inbox import IncomingEvent
+from api.channels.incoming.webhook import MalformedWebhook, as_object
 
 CHANNEL = "line"
 

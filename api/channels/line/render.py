@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.channels import payloads
-from api.channels.outgoing import Outgoing, shorten, split_text
+from api.channels.outgoing.message import Outgoing, shorten, split_text
 
 TEXT_LIMIT = 5000
 MESSAGES_PER_REQUEST = 5

@@ -7,10 +7,11 @@ import json
 
 from fastapi import APIRouter, Request
 
-from api.channels.inbox import store_events
+from api.channels.incoming.inbox import store_events
+from api.channels.incoming.webhook import MalformedWebhook, disabled, malformed, read_capped, unauthorized
 from api.channels.line import events, signature
+from api.channels.line.settings import LineSettings
 from api.channels.schemas import WebhookStoredOut
-from api.channels.webhooks import MalformedWebhook, disabled, malformed, read_capped, unauthorized
 from api.deps import ChannelsDep
 
 router = APIRouter(tags=["channels"])
@@ -18,12 +19,12 @@ router = APIRouter(tags=["channels"])
 
 @router.post("/webhooks/line", response_model=WebhookStoredOut)
 async def line_webhook(request: Request, channels: ChannelsDep) -> WebhookStoredOut:
-    settings = channels.settings
-    if not settings.line_enabled:
+    line = channels.configured(events.CHANNEL, LineSettings)
+    if line is None:
         raise disabled("LINE")
-    body = await read_capped(request, settings.max_webhook_bytes)
+    body = await read_capped(request, channels.settings.max_webhook_bytes)
     # Authenticate before parsing: an unsigned body is not even looked at.
-    if not signature.verify(settings.line_channel_secret, body, request.headers.get("X-Line-Signature")):
+    if not signature.verify(line.line_channel_secret, body, request.headers.get("X-Line-Signature")):
         raise unauthorized("X-Line-Signature")
     try:
         parsed = json.loads(body)

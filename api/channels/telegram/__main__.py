@@ -14,12 +14,13 @@ from telegram.error import TelegramError
 
 from api.channels.config import ChannelSettings
 from api.channels.telegram.client import make_bot
+from api.channels.telegram.settings import TelegramSettings
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 
 
-async def _run(args: argparse.Namespace, settings: ChannelSettings) -> int:
-    bot = make_bot(settings)
+async def _run(args: argparse.Namespace, settings: TelegramSettings, timeout: float) -> int:
+    bot = make_bot(settings, timeout)
     try:
         if args.command == "set-webhook":
             if not args.url.startswith("https://") and not args.allow_http:
@@ -58,11 +59,13 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("delete-webhook")
     commands.add_parser("webhook-info")
     args = parser.parse_args(argv)
-    settings = ChannelSettings()
-    if not settings.telegram_enabled:
+    settings = TelegramSettings()
+    if not settings.enabled:
         print("error: set TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET first", file=sys.stderr)
         return 2
-    return asyncio.run(_run(args, settings))
+    # Only the shared HTTP timeout: the platforms' settings are not needed here.
+    timeout = ChannelSettings(platforms={}).http_timeout_seconds
+    return asyncio.run(_run(args, settings, timeout))
 
 
 if __name__ == "__main__":

@@ -9,15 +9,14 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPrevie
 from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
-from api.channels.config import ChannelSettings
-from api.channels.outbox import Delivery, SendError
+from api.channels.outgoing.outbox import Delivery, SendError
+from api.channels.telegram.settings import TelegramSettings
 
 KIND_MESSAGE = "telegram_message"
 KIND_CALLBACK_ANSWER = "telegram_callback_answer"
 
 
-def make_bot(settings: ChannelSettings) -> Bot:
-    timeout = settings.http_timeout_seconds
+def make_bot(settings: TelegramSettings, timeout: float) -> Bot:
     return Bot(
         settings.telegram_bot_token,
         base_url=settings.telegram_api_base.rstrip("/") + "/bot",
@@ -40,8 +39,8 @@ def _markup(raw: Any) -> InlineKeyboardMarkup | None:
 
 
 class TelegramSender:
-    def __init__(self, settings: ChannelSettings) -> None:
-        self.bot = make_bot(settings)
+    def __init__(self, settings: TelegramSettings, timeout: float) -> None:
+        self.bot = make_bot(settings, timeout)
 
     async def send(self, delivery: Delivery) -> None:
         body = delivery.body

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.channels.inbound import Inbound, Kind
-from api.channels.inbox import IncomingEvent
-from api.channels.webhooks import MalformedWebhook, as_object
+from api.channels.incoming.dispatch import Inbound, Kind
+from api.channels.incoming.inbox import IncomingEvent
+from api.channels.incoming.webhook import MalformedWebhook, as_object
 
 CHANNEL = "telegram"
 # Commands with a payload the bot already understands; /start and /help are answered directly.

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.channels import payloads
-from api.channels.outgoing import Outgoing, split_text
+from api.channels.outgoing.message import Outgoing, split_text
 
 TEXT_LIMIT = 4096
 CALLBACK_DATA_BYTES = 64

@@ -8,10 +8,11 @@ import json
 
 from fastapi import APIRouter, Request
 
-from api.channels.inbox import store_events
+from api.channels.incoming.inbox import store_events
+from api.channels.incoming.webhook import MalformedWebhook, disabled, malformed, read_capped, unauthorized
 from api.channels.schemas import WebhookStoredOut
 from api.channels.telegram import events
-from api.channels.webhooks import MalformedWebhook, disabled, malformed, read_capped, unauthorized
+from api.channels.telegram.settings import TelegramSettings
 from api.deps import ChannelsDep
 
 router = APIRouter(tags=["channels"])
@@ -26,13 +27,13 @@ def secret_matches(expected: str, given: str | None) -> bool:
 
 @router.post("/webhooks/telegram", response_model=WebhookStoredOut)
 async def telegram_webhook(request: Request, channels: ChannelsDep) -> WebhookStoredOut:
-    settings = channels.settings
-    if not settings.telegram_enabled:
+    telegram = channels.configured(events.CHANNEL, TelegramSettings)
+    if telegram is None:
         raise disabled("Telegram")
     # Checked before the body is read: without the secret anyone could speak for any chat.
-    if not secret_matches(settings.telegram_webhook_secret, request.headers.get(SECRET_HEADER)):
+    if not secret_matches(telegram.telegram_webhook_secret, request.headers.get(SECRET_HEADER)):
         raise unauthorized(SECRET_HEADER)
-    body = await read_capped(request, settings.max_webhook_bytes)
+    body = await read_capped(request, channels.settings.max_webhook_bytes)
     try:
         incoming = events.parse_body(json.loads(body))
     except (json.JSONDecodeError, UnicodeDecodeError):

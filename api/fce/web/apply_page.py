@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.core.config import REPO_ROOT
+from api.core.site import site_nav
 from api.deps import CatalogsDep, FceDep, PagesDep
 from api.fce.countries import country_names
 from api.fce.web.request import request_language
@@ -49,6 +50,8 @@ def apply_page(
         "privacy_url": privacy_url(language),
         # The form's script also reads the texts about attaching a digital credential (bring.*).
         "strings": catalogs.bundle("fce.", language) | catalogs.bundle("bring.form.", language),
+        # The site's header: a way home, to the other tools and to this form in another language.
+        **site_nav(catalogs, language, "/fce/apply", lambda code: f"/fce/apply?lang={code}"),
     }
     page: HTMLResponse = pages.TemplateResponse(request, "fce/apply.html", context)
     return page

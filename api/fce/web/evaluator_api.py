@@ -6,6 +6,7 @@ bearer token, or the console's cookie plus the CSRF header on changes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -90,60 +91,55 @@ def case_file(reference: str, user: Evaluator, evaluations: EvaluationsDep, fce:
     return body
 
 
-def change_status(
-    fce: Fce,
-    evaluations: EvaluationService,
-    notifier: Notifier,
-    background: BackgroundTasks,
-    user: User,
-    reference: str,
-    body: EvaluatorTransition,
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Workflow:
+    """What a workflow step needs beside the case: the cases, the evaluations (the statement a notice
+    attaches), the notifier, and the request's background tasks (the notice goes after the commit)."""
+
+    fce: Fce
+    evaluations: EvaluationService
+    notifier: Notifier
+    background: BackgroundTasks
+
+
+def _workflow(fce: FceDep, evaluations: EvaluationsDep, notifier: NotifierDep, background: BackgroundTasks) -> Workflow:
+    return Workflow(fce, evaluations, notifier, background)
+
+
+WorkflowDep = Annotated[Workflow, Depends(_workflow)]
+
+
+def change_status(workflow: Workflow, user: User, reference: str, body: EvaluatorTransition) -> dict[str, Any]:
     """One workflow step by a logged-in user, audited; the applicant is told after the commit."""
     if body.to is Status.DOCUMENTS_REQUESTED and not body.message:
         raise field_error(["body", "message"], "say which documents are needed; the applicant receives this text")
     request = TransitionRequest(to=body.to, actor=actor_for(user), reason=body.reason, close_reason=body.close_reason)
     try:
-        detail, notice = fce.cases.transition(reference, request, message=body.message, user_id=user.id)
+        detail, notice = workflow.fce.cases.transition(reference, request, message=body.message, user_id=user.id)
     except CaseNotFound:
         raise not_found() from None
     except (IllegalTransition, EvaluationMissing) as error:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from None
     except ReasonRequired as error:
         raise field_error(["body", "close_reason" if body.close_reason is None else "reason"], str(error)) from None
-    background.add_task(follow_up, notice, notifier, lambda ref: evaluations.statement(reference=ref))
+    evaluations = workflow.evaluations
+    workflow.background.add_task(follow_up, notice, workflow.notifier, lambda ref: evaluations.statement(reference=ref))
     return detail
 
 
 @router.post("/cases/{reference}/transitions", response_model=CaseDetailOut, response_model_exclude_unset=True)
-def transition(
-    reference: str,
-    body: EvaluatorTransition,
-    user: Evaluator,
-    fce: FceDep,
-    evaluations: EvaluationsDep,
-    notifier: NotifierDep,
-    background: BackgroundTasks,
-) -> dict[str, Any]:
-    detail = change_status(fce, evaluations, notifier, background, user, reference, body)
+def transition(reference: str, body: EvaluatorTransition, user: Evaluator, workflow: WorkflowDep) -> dict[str, Any]:
+    detail = change_status(workflow, user, reference, body)
     if body.to is Status.EVALUATED:
-        fce.on_evaluated(reference)  # verifiable records: sign the credential now
+        workflow.fce.on_evaluated(reference)  # verifiable records: sign the credential now
     return detail
 
 
 @router.post("/cases/{reference}/request-documents", response_model=CaseDetailOut, response_model_exclude_unset=True)
-def request_documents(
-    reference: str,
-    body: DocumentsRequest,
-    user: Evaluator,
-    fce: FceDep,
-    evaluations: EvaluationsDep,
-    notifier: NotifierDep,
-    background: BackgroundTasks,
-) -> dict[str, Any]:
+def request_documents(reference: str, body: DocumentsRequest, user: Evaluator, workflow: WorkflowDep) -> dict[str, Any]:
     """Ask the applicant for documents: the message goes to them, and the case waits for the upload."""
     step = EvaluatorTransition(to=Status.DOCUMENTS_REQUESTED, message=body.message)
-    return change_status(fce, evaluations, notifier, background, user, reference, step)
+    return change_status(workflow, user, reference, step)
 
 
 @router.post("/cases/{reference}/notes", status_code=status.HTTP_201_CREATED, response_model=NoteOut)

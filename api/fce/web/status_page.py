@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from api.core.i18n import Catalogs, format_date
+from api.core.site import site_nav
 from api.deps import CatalogsDep, EvaluationsDep, FceDep, PagesDep
 from api.fce.documents import DocumentRejected
 from api.fce.evaluations import EvaluationService
@@ -114,6 +115,8 @@ def _render(
         "notice": notice,
         "megabytes": fce.settings.max_document_bytes // (1024 * 1024),
         "case": None,
+        # The site's header; another language opens the status form again (the code is never in a link).
+        **site_nav(catalogs, language, "/fce/status", lambda c: f"/fce/status?lang={c}"),
     }
     if case_id is not None:
         view = fce.cases.status_view(case_id)
@@ -158,9 +161,13 @@ def _results(
     ]
 
 
+# A posted code that opened a case: (language, reference, access code, case id).
+PostedCode = tuple[str, str, str, int]
+
+
 async def _open_from_form(
     request: Request, pages: Jinja2Templates, fce: Fce, catalogs: Catalogs, form: FormData
-) -> tuple[str, str, str, int] | Response:
+) -> PostedCode | Response:
     """The posted reference and access code, checked as the API checks them (same 404, same lockout);
     the page again with its error when they do not open a case."""
     language = _language(form.get("lang"), request)
@@ -173,6 +180,48 @@ async def _open_from_form(
     return language, reference, code, case_id
 
 
+async def open_posted_code(
+    request: Request, pages: Jinja2Templates, fce: Fce, catalogs: Catalogs
+) -> tuple[PostedCode, FormData] | Response:
+    """A posted reference and access code without a file (the status lookup, the statement download, the
+    privacy export and erasure), opened as `_open_from_form` opens them, with the form for its other
+    fields; the page with its error when they do not open a case (413 when the form is larger than one)."""
+    if _form_too_large(request):
+        language = _language(request.query_params.get("lang"), request)
+        return _render(request, pages, catalogs, fce, language, error=PageError(_too_long(catalogs, language), 413))
+    async with request.form(max_files=0, max_fields=8) as form:
+        opened = await _open_from_form(request, pages, fce, catalogs, form)
+    return opened if isinstance(opened, Response) else (opened, form)
+
+
+def _case_page(
+    request: Request,
+    pages: Jinja2Templates,
+    catalogs: Catalogs,
+    fce: Fce,
+    posted: PostedCode,
+    *,
+    error: PageError | None = None,
+    notice: str | None = None,
+    evaluations: EvaluationService | None = None,
+) -> Response:
+    """The page of the case a posted code opened, kept filled in for the next action."""
+    language, reference, code, case_id = posted
+    return _render(
+        request,
+        pages,
+        catalogs,
+        fce,
+        language,
+        case_id=case_id,
+        reference=reference,
+        code=code,
+        error=error,
+        notice=notice,
+        evaluations=evaluations,
+    )
+
+
 @router.get("/fce/status", response_class=HTMLResponse)
 async def status_form(request: Request, pages: PagesDep, fce: FceDep, catalogs: CatalogsDep) -> Response:
     language = _language(request.query_params.get("lang"), request)
@@ -183,25 +232,10 @@ async def status_form(request: Request, pages: PagesDep, fce: FceDep, catalogs: 
 async def status_lookup(
     request: Request, pages: PagesDep, fce: FceDep, catalogs: CatalogsDep, evaluations: EvaluationsDep
 ) -> Response:
-    if _form_too_large(request):
-        language = _language(request.query_params.get("lang"), request)
-        return _render(request, pages, catalogs, fce, language, error=PageError(_too_long(catalogs, language), 413))
-    async with request.form(max_files=0, max_fields=8) as form:
-        opened = await _open_from_form(request, pages, fce, catalogs, form)
-        if isinstance(opened, Response):
-            return opened
-        language, reference, code, case_id = opened
-    return _render(
-        request,
-        pages,
-        catalogs,
-        fce,
-        language,
-        case_id=case_id,
-        reference=reference,
-        code=code,
-        evaluations=evaluations,
-    )
+    posted = await open_posted_code(request, pages, fce, catalogs)
+    if isinstance(posted, Response):
+        return posted
+    return _case_page(request, pages, catalogs, fce, posted[0], evaluations=evaluations)
 
 
 @router.post("/fce/status/documents", response_class=HTMLResponse)
@@ -218,7 +252,7 @@ async def status_upload(request: Request, pages: PagesDep, fce: FceDep, catalogs
         opened = await _open_from_form(request, pages, fce, catalogs, form)
         if isinstance(opened, Response):
             return opened
-        language, reference, code, case_id = opened
+        language, _reference, _code, case_id = opened
         upload = form.get("file")
         problem: PageError | None = None
         notice = None
@@ -237,37 +271,20 @@ async def status_upload(request: Request, pages: PagesDep, fce: FceDep, catalogs
                 key = _DOCUMENT_KEYS.get(rejected.status_code, "fce.document.empty")
                 megabytes = s.max_document_bytes // (1024 * 1024)
                 problem = PageError(catalogs.gettext(key, language, megabytes=megabytes), rejected.status_code, "file")
-    return _render(
-        request,
-        pages,
-        catalogs,
-        fce,
-        language,
-        case_id=case_id,
-        reference=reference,
-        code=code,
-        error=problem,
-        notice=notice,
-    )
+    return _case_page(request, pages, catalogs, fce, opened, error=problem, notice=notice)
 
 
 @router.post("/fce/status/statement")
 async def status_statement(
     request: Request, pages: PagesDep, fce: FceDep, catalogs: CatalogsDep, evaluations: EvaluationsDep
 ) -> Response:
-    if _form_too_large(request):
-        language = _language(request.query_params.get("lang"), request)
-        return _render(request, pages, catalogs, fce, language, error=PageError(_too_long(catalogs, language), 413))
-    async with request.form(max_files=0, max_fields=8) as form:
-        opened = await _open_from_form(request, pages, fce, catalogs, form)
-        if isinstance(opened, Response):
-            return opened
-        language, reference, code, case_id = opened
+    posted = await open_posted_code(request, pages, fce, catalogs)
+    if isinstance(posted, Response):
+        return posted
+    (language, _reference, _code, case_id), _form = posted
     try:
         response: Response = await run_in_threadpool(statement_for_applicant, evaluations, catalogs, case_id, language)
     except HTTPException as error:
         page_error = PageError(str(error.detail), error.status_code)
-        return _render(
-            request, pages, catalogs, fce, language, case_id=case_id, reference=reference, code=code, error=page_error
-        )
+        return _case_page(request, pages, catalogs, fce, posted[0], error=page_error)
     return response

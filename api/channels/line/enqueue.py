@@ -6,11 +6,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from api.channels import outbox
-from api.channels.inbound import take_reply_token
+from api.channels.incoming.dispatch import take_reply_token
 from api.channels.line import render
 from api.channels.line.events import CHANNEL
-from api.channels.outgoing import QueuedOutbound
+from api.channels.outgoing import outbox
+from api.channels.outgoing.message import QueuedOutbound
 from api.conversations.models import Conversation, Message
 
 KIND = "line_messages"

@@ -5,6 +5,15 @@ expects an answer within a second or two). Workers then claim events one by one:
 atomic update with a lease, so a second api process never handles the same event, and an event
 whose worker died is taken again when its lease runs out — which is also how events accepted just
 before a restart are handled after it.
+
+Three rules keep that exactly once and in order when processes die (measured by
+scripts/bench_failures.py, issue #16):
+- only the oldest unfinished event of a lane can be claimed, so a person's next message waits while an
+  earlier one is being retried or sits with a dead worker's lease (one user's events share a lane);
+- a lease is renewed while its handler runs (a slow Rasa turn is not taken by a second worker), so it
+  can be short and a dead worker's events come back within `claim_seconds`;
+- the handler runs with the event's key (api/core/event_key.py): the conversation service recognises
+  an event it already stored or answered.
 """
 
 from __future__ import annotations
@@ -17,11 +26,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from api.channels.models import ChannelEvent, EventStatus
-from api.core import logs, metrics
+from api.core import event_key, logs, metrics
 from api.core.clock import as_utc, utcnow
 from api.db.session import Database
 
@@ -79,15 +89,22 @@ def store_events(db: Database, channel: str, events: Iterable[IncomingEvent]) ->
     return StoreResult(stored, duplicates)
 
 
+_UNFINISHED = (EventStatus.PENDING.value, EventStatus.PROCESSING.value)
+
+
 def _claimable(now: datetime) -> ColumnElement[bool]:
-    """Waiting to be handled, or claimed by a worker whose lease ran out (it died or hung)."""
+    """Waiting to be handled, or claimed by a worker whose lease ran out (it died or hung), and the
+    oldest unfinished event of its lane: a later message of the same person never overtakes it."""
+    earlier = aliased(ChannelEvent)
     return or_(
         ChannelEvent.status == EventStatus.PENDING.value,
         (ChannelEvent.status == EventStatus.PROCESSING.value) & (ChannelEvent.claimed_until < now),
+    ) & ~exists().where(
+        earlier.lane == ChannelEvent.lane, earlier.id < ChannelEvent.id, earlier.status.in_(_UNFINISHED)
     )
 
 
-class InboundWorkers:
+class InboxWorkers:
     """Worker threads; worker i handles the lanes where lane % workers == i, in event order."""
 
     def __init__(
@@ -108,6 +125,9 @@ class InboundWorkers:
         self._wake = [threading.Event() for _ in range(workers)]
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        # Events this process is handling now, whose leases the heartbeat renews.
+        self._in_hand: set[int] = set()
+        self._in_hand_lock = threading.Lock()
 
     # -- running ---------------------------------------------------------------------------
 
@@ -119,6 +139,9 @@ class InboundWorkers:
             thread = threading.Thread(target=self._run, args=(index,), name=f"inbox-{index}", daemon=True)
             thread.start()
             self._threads.append(thread)
+        heartbeat = threading.Thread(target=self._heartbeat, name="inbox-lease", daemon=True)
+        heartbeat.start()
+        self._threads.append(heartbeat)
 
     def stop(self) -> None:
         self._stop.set()
@@ -144,6 +167,28 @@ class InboundWorkers:
                 self._wake[index].wait(timeout=self.poll_seconds)
                 self._wake[index].clear()
 
+    def _heartbeat(self) -> None:
+        """Renew the leases of the events in hand a few times per lease, so only a dead worker's lapse."""
+        while not self._stop.wait(self.claim_seconds / 4):
+            try:
+                self.renew_leases()
+            except Exception:
+                log.exception("inbox lease renewal failed; retrying")
+
+    def renew_leases(self) -> int:
+        with self._in_hand_lock:
+            ids = list(self._in_hand)
+        if not ids:
+            return 0
+        with self.db.session() as session:
+            result = session.execute(
+                update(ChannelEvent)
+                .where(ChannelEvent.id.in_(ids), ChannelEvent.status == EventStatus.PROCESSING.value)
+                .values(claimed_until=utcnow() + timedelta(seconds=self.claim_seconds))
+                .execution_options(synchronize_session=False)
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
     # -- one pass (also what tests call) ---------------------------------------------------------
 
     def process_available(self, lanes: list[int] | None = None, limit: int = 50) -> int:
@@ -162,10 +207,17 @@ class InboundWorkers:
             if claimed is None:
                 continue
             channel, payload, attempts, received_at = claimed
-            with logs.context(event_id=event_id):
-                if self._handle(event_id, channel, payload, attempts):
-                    # Handled means the replies are stored and queued in the outbox (or there were none).
-                    metrics.WEBHOOK_TO_REPLY.labels(channel).observe((utcnow() - as_utc(received_at)).total_seconds())
+            with self._in_hand_lock:
+                self._in_hand.add(event_id)
+            try:
+                with logs.context(event_id=event_id), event_key.handling(f"{channel}:{event_id}"):
+                    if self._handle(event_id, channel, payload, attempts):
+                        # Handled: the replies are stored and queued in the outbox (or there were none).
+                        delay = (utcnow() - as_utc(received_at)).total_seconds()
+                        metrics.WEBHOOK_TO_REPLY.labels(channel).observe(delay)
+            finally:
+                with self._in_hand_lock:
+                    self._in_hand.discard(event_id)
             handled += 1
         return handled
 

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.channels.models import OutboxMessage, OutboxStatus
-from api.channels.ratelimit import RateLimits
+from api.channels.outgoing.ratelimit import RateLimits
 from api.conversations.secrets import conceal_shown
 from api.core import logs, metrics
 from api.core.clock import as_utc, utcnow
@@ -219,12 +219,10 @@ class OutboxWorker:
         ready: list[Delivery] = []
         for delivery in due:
             limits = self.limits.get(delivery.channel)
-            wait = limits.wait(delivery.destination) if limits else 0.0
+            wait = limits.acquire(delivery.destination) if limits else 0.0
             if wait > 0:
                 next_wait = min(next_wait, wait)
                 continue
-            if limits:
-                limits.take(delivery.destination)
             ready.append(delivery)
         semaphore = asyncio.Semaphore(CONCURRENT_SENDS)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from api.channels import outbox
-from api.channels.outgoing import QueuedOutbound
+from api.channels.outgoing import outbox
+from api.channels.outgoing.message import QueuedOutbound
 from api.channels.telegram import render
 from api.channels.telegram.client import KIND_CALLBACK_ANSWER, KIND_MESSAGE
 from api.channels.telegram.events import CHANNEL

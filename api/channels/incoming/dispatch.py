@@ -2,7 +2,7 @@
 
 LINE and Telegram differ in shape, not in meaning: a user writes text, presses a button, sends
 something we cannot read (sticker, photo, voice, location), starts the chat, or uses a command.
-`ChannelInbound` handles those meanings the same way for both, through the conversation router,
+`Dispatcher` handles those meanings the same way for both, through the conversation router,
 so ownership (bot, waiting, advisor), language and storage work exactly as on the widget.
 """
 
@@ -83,7 +83,7 @@ def reply_token_scope(token: ReplyToken | None) -> Iterator[None]:
         _current_token.reset(reset)
 
 
-class ChannelInbound:
+class Dispatcher:
     def __init__(
         self,
         db: Database,
