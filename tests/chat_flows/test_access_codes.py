@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from api.conversations.models import Message, TurnSecret
-from api.conversations.secrets import MASKED_CODE, SHOWN_CODE, mask
+from api.conversations.secrets import MASKED_CODE, SHOWN_CODE, find_access_code, mask
 from api.core.config import REPO_ROOT
 from api.core.i18n import Catalogs
 from api.fce.feature import Fce
@@ -106,8 +106,16 @@ def test_a_typed_code_reaches_only_the_status_check(client: TestClient, fce: Fce
     assert _parked(client) == 0  # nothing left over after the turn
 
 
-def test_reference_and_code_in_one_message_are_masked_and_still_checked(client: TestClient, fce: Fce) -> None:
+@pytest.mark.parametrize("number", [None, 13_456_789])
+def test_reference_and_code_in_one_message_are_masked_and_still_checked(
+    client: TestClient, fce: Fce, monkeypatch: pytest.MonkeyPatch, number: int | None
+) -> None:
+    # 13_456_789 gives FCE-<year>-23456789: every digit a code character, as about one reference in five
+    # is (CI once drew one: the reference's digits and the code's first group were read as the code).
+    if number is not None:
+        monkeypatch.setattr("api.fce.service.secrets.randbelow", lambda _bound: number)
     case = create(client)
+    assert number is None or case["reference"].endswith("-23456789")
     rasa = ActingRasa(client, _status_check(case["reference"]))
     _install(client, rasa)
     conversation = _widget(client)
@@ -196,6 +204,21 @@ def test_masking_rules() -> None:
     assert mask("ABCDEFGHJKMN", asked_for_code=True) == (MASKED_CODE, "ABCDEFGHJKMN")
     # The form the api shows is a code wherever it is pasted.
     assert mask("is ABCD-EFGH-JKMN right?", asked_for_code=False) == (f"is {MASKED_CODE} right?", "ABCD-EFGH-JKMN")
+    # A reference whose digits are all code characters is not part of the code, whatever the spacing.
+    for reference, code in [
+        ("FCE-2026-23456789", "ABCD-EFGH-JKMN"),
+        ("fce 2026 23456789", "abcd efgh jkmn"),
+        ("FCE-2026-23456789", "ABCDEFGHJKMN"),
+    ]:
+        typed = f"{reference} {code}"
+        assert mask(typed, asked_for_code=False) == (f"{reference} {MASKED_CODE}", code)
+        assert mask(typed, asked_for_code=True)[1] == code
+        assert find_access_code(typed) == code
+    # Two codes in one message: both masked, the first is the one checked.
+    assert mask("ABCD-EFGH-JKMN or ABCD-EFGH-JKMP?", asked_for_code=True) == (
+        f"{MASKED_CODE} or {MASKED_CODE}?",
+        "ABCD-EFGH-JKMN",
+    )
 
 
 @pytest.mark.parametrize(
