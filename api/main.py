@@ -115,6 +115,7 @@ def create_app(
         ]
     )
     logs.configure(settings.log_format, settings.log_level)
+    logs.conceal_tokens_in_access_log()
     if os.environ.get("INTERNAL_TOKEN"):
         log.warning("INTERNAL_TOKEN is no longer read: set ACTIONS_TOKEN, NLG_TOKEN and RASA_ADMIN_TOKEN (README)")
     upgrade(settings.database_url)

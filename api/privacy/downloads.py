@@ -8,14 +8,12 @@ then builds the archive; if building fails, the claim is given back, so nothing 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
 
-from api.conversations.secrets import conceal_links
 from api.conversations.service import hash_token
 from api.core.clock import as_utc, utcnow
 from api.db.session import Database
@@ -79,21 +77,3 @@ class ExportLinks:
                 )
             raise
         return archive, link
-
-
-class ConcealLinks(logging.Filter):
-    """The access log names every path it serves, the link's token included: it is masked there."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple) and any("/privacy/download/" in str(arg) for arg in record.args):
-            record.args = tuple(conceal_links(arg) if isinstance(arg, str) else arg for arg in record.args)
-        elif isinstance(record.msg, str) and "/privacy/download/" in record.msg:
-            record.msg = conceal_links(record.msg)
-        return True
-
-
-def conceal_links_in_access_log() -> None:
-    """Once per process: uvicorn logs each request on "uvicorn.access" itself."""
-    logger = logging.getLogger("uvicorn.access")
-    if not any(isinstance(existing, ConcealLinks) for existing in logger.filters):
-        logger.addFilter(ConcealLinks())

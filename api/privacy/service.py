@@ -15,7 +15,7 @@ from api.db.session import Database
 from api.fce.vault import DocumentKeys
 from api.live.broadcast import Broadcaster
 from api.privacy.chat import PrivacyChat
-from api.privacy.downloads import ExportLinks, conceal_links_in_access_log
+from api.privacy.downloads import ExportLinks
 from api.privacy.retention import Purger
 from api.privacy.subjects import PrivacyRequests
 from api.privacy.tracker import TrackerStore
@@ -44,7 +44,6 @@ class PrivacyService:
         self.purger = Purger(db, settings, documents_dir, self.tracker)
         self.requests = PrivacyRequests(db, documents_dir, self.tracker, keys=keys)
         self.links = ExportLinks(db, self.requests)
-        conceal_links_in_access_log()
         self.chat = (
             PrivacyChat(
                 db, chat.catalogs, self.requests, chat.conversations, chat.broadcaster, settings.public_base_url

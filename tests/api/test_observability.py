@@ -143,6 +143,44 @@ def test_configure_json_puts_uvicorn_and_the_root_logger_on_one_json_handler() -
         root.setLevel(saved[1])
 
 
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        ("/s/AbC123_-xyz", "/s/••••••••"),
+        ("/s/AbC123_-xyz?lang=vi", "/s/••••••••?lang=vi"),
+        ("/api/v1/shares/AbC123_-xyz", "/api/v1/shares/••••••••"),
+        ("/privacy/download/AbC123_-xyz", "/privacy/download/••••••••"),
+    ],
+)
+def test_the_access_log_masks_link_tokens(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, path: str, shown: str
+) -> None:
+    # The app (the client fixture built it) put the filter on uvicorn's access logger; a line as uvicorn
+    # logs it (its arguments apart) and one preformatted both lose the token, in text and in JSON.
+    access = logging.getLogger("uvicorn.access")
+    monkeypatch.setattr(access, "disabled", False)
+    monkeypatch.setattr(access, "level", logging.INFO)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    json_stream = io.StringIO()
+    json_handler = logging.StreamHandler(json_stream)
+    json_handler.setFormatter(logs.JsonFormatter())
+    access.addHandler(handler)
+    access.addHandler(json_handler)
+    try:
+        access.info('%s - "%s %s HTTP/%s" %d', "203.0.113.9:5000", "GET", path, "1.1", 200)
+        access.info(f"GET {path} 200")
+    finally:
+        access.removeHandler(handler)
+        access.removeHandler(json_handler)
+    logged = stream.getvalue() + json_stream.getvalue()
+    assert "AbC123" not in logged
+    assert stream.getvalue().count(shown) == 2 and json_stream.getvalue().count(shown) == 2
+    # Other paths are logged as they are.
+    assert logs.conceal_token_paths("GET /api/v1/fce/cases/FCE-2026-12345678 200").endswith("12345678 200")
+    assert logs.conceal_token_paths("GET /v/abc 200") == "GET /v/abc 200"
+
+
 def test_multiprocess_metrics_add_up_every_worker(tmp_path: Path) -> None:
     """Two worker processes count; a third renders /metrics' body: the sum (the multiprocess collector)."""
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "PYTHONPATH": os.pathsep.join(sys.path)}
