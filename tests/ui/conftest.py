@@ -8,7 +8,6 @@ and an evaluator (Eva); one evaluated credential-evaluation case."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import time
 from collections.abc import Iterator
@@ -160,7 +159,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     knowledge.start()
     knowledge.wait()
     services.guidance.knowledge = knowledge
-    app.state.services = dataclasses.replace(services, knowledge=knowledge)
+    # On the built object itself: the chat's records hook reads the services it was built with.
+    services.knowledge = knowledge
     rasa = GuidanceRasa()
     rasa.app = app
     services.conversations.rasa = rasa

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import pytest
 
 from api.core.config import REPO_ROOT
@@ -266,3 +267,41 @@ def test_a_reply_that_arrives_before_the_question_keeps_its_place_and_its_button
     assert newest.count() > 0
     assert all(newest.nth(i).is_enabled() for i in range(newest.count()))
     context.close()
+
+
+def test_a_pasted_credential_longer_than_a_message_is_sent_verified_and_kept_out_of_the_history(
+    browser: Any, site: Site
+) -> None:
+    """Issue #13 in the browser: the widget lets a signed credential past the 2,000-character limit of a
+    message (the api checks it), the reply says it is valid, and the person's bubble shows the placeholder
+    the api stored instead of the token. An ordinary message that long is refused before it is sent."""
+    got = httpx.get(
+        f"{site.url}/api/v1/fce/cases/{site.reference}/credential", headers={"X-Access-Code": site.access_code}
+    )
+    assert got.status_code == 200, got.text
+    credential: str = got.json()["credential"]
+    assert len(credential) > 2000  # the test means something only if the token is longer than a message
+    page = open_widget(browser, site, "phone")
+    sent: list[str] = []
+
+    def record(request: Any) -> None:
+        if request.method == "POST" and request.url.endswith("/messages"):
+            sent.append(request.post_data or "")
+
+    page.on("request", record)
+    ask(page, f"Here is my credential: {credential}")
+    page.wait_for_timeout(500)
+    assert any(credential in body for body in sent)
+    assert CATALOGS.gettext("records.chat.result.valid", "en") in page.locator(REPLY).last.inner_text()
+    (mine,) = page.locator(".kk-msg.kk-user").all_inner_texts()
+    assert CATALOGS.gettext("records.chat.paste.placeholder", "en") in mine
+    assert credential[:40] not in page.locator(".kk-panel").inner_text()
+    assert page.locator(".kk-error").is_hidden()
+    shoot(page, "13-paste-credential-phone")
+    sent.clear()
+    page.fill("#kk-input", "a" * 2001)
+    page.keyboard.press("Enter")
+    page.locator(".kk-error").wait_for()
+    assert page.locator(".kk-error").inner_text() == CATALOGS.gettext("widget.error_too_long", "en")
+    assert sent == [] and page.locator("#kk-input").input_value() == "a" * 2001  # nothing sent, nothing lost
+    page.context.close()
