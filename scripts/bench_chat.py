@@ -135,7 +135,7 @@ def main() -> None:
     # Rasa and its action server: the processes Python 3.10 -> 3.11 moved (issue #19).
     rasa_port, actions_port = RASA.rsplit(":", 1)[1], os.environ.get("ACTIONS_PORT", "")
     for name, proc in (
-        ("rasa", process_with("rasa run", f"--port {rasa_port}")),
+        ("rasa", process_with("rasa_server.py run", f"--port {rasa_port}")),
         ("action server", process_with("rasa_sdk", f"--port {actions_port}") if actions_port else None),
     ):
         found = rss_mib(proc)

@@ -148,7 +148,7 @@ def processes() -> list[tuple[str, int, float, float]]:
         if cmd.startswith("timeout "):
             continue  # a wrapper, not a process of the stack
         port = cmd.split("--port ")[1].split()[0] if "--port " in cmd else ""
-        if "rasa run" in cmd and "endpoints.prod.yml" in cmd and port in rasa_ports:
+        if "rasa_server.py run" in cmd and "endpoints.prod.yml" in cmd and port in rasa_ports:
             role = "rasa :" + port
         elif "rasa_sdk" in cmd and port in actions_ports:
             role = "actions :" + port

@@ -31,8 +31,8 @@ export PYTHONPATH="$REPO_ROOT${PYTHONPATH:+:$PYTHONPATH}"
 for name in ACTIONS_TOKEN NLG_TOKEN RASA_ADMIN_TOKEN; do
   if [ -z "${!name:-}" ]; then
     printf -v "$name" '%s' "$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')"
-    export "${name?}"
   fi
+  export "${name?}"  # also one the operator set unexported: Rasa reads its token from the environment
 done
 mkdir -p "$REPO_ROOT/var" "$KAKEHASHI_CACHE"
 # The key that encrypts uploaded documents at rest (api/fce/vault.py): a development key in

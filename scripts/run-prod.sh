@@ -86,8 +86,9 @@ start_actions() {  # index
 
 start_replica() {  # index
   local i=$1
-  env -u ACTIONS_TOKEN ACTION_SERVER_URL="http://127.0.0.1:$((ACTIONS_PORT + i))" .venv-rasa/bin/rasa run \
-    --enable-api --auth-token "$RASA_ADMIN_TOKEN" -i 127.0.0.1 --port "$((RASA_PORT + i))" --model "$model" \
+  # The admin token stays in the environment (bot/scripts/rasa_server.py): `ps` never shows it.
+  env -u ACTIONS_TOKEN ACTION_SERVER_URL="http://127.0.0.1:$((ACTIONS_PORT + i))" .venv-rasa/bin/python \
+    bot/scripts/rasa_server.py run --enable-api -i 127.0.0.1 --port "$((RASA_PORT + i))" --model "$model" \
     --endpoints bot/endpoints.prod.yml --credentials bot/credentials.yml --quiet >> "$logs/rasa-$i.log" 2>&1 &
   rasa_pid[$i]=$!
 }

@@ -23,7 +23,8 @@ trap 'echo; echo "run: stopping"; exit 0' INT TERM
 env -u NLG_TOKEN -u RASA_ADMIN_TOKEN SANIC_HOST=127.0.0.1 .venv-rasa/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" --quiet \
   > var/log/actions.log 2>&1 &
 pids+=($!)
-env -u ACTIONS_TOKEN .venv-rasa/bin/rasa run --enable-api --auth-token "$RASA_ADMIN_TOKEN" -i 127.0.0.1 --port "$RASA_PORT" \
+# Rasa reads RASA_ADMIN_TOKEN from its environment (bot/scripts/rasa_server.py): `ps` never shows it.
+env -u ACTIONS_TOKEN .venv-rasa/bin/python bot/scripts/rasa_server.py run --enable-api -i 127.0.0.1 --port "$RASA_PORT" \
   --model "$model" --endpoints "$endpoints" --credentials bot/credentials.yml --quiet \
   > var/log/rasa.log 2>&1 &
 pids+=($!)

@@ -53,7 +53,7 @@ def test_replicas_ports_and_commands_match_the_script() -> None:
     for i in range(replicas()):
         rasa, actions = SERVICES[f"rasa-{i}"], SERVICES[f"actions-{i}"]
         command = rasa["command"]
-        assert command[:2] == [".venv-rasa/bin/rasa", "run"]
+        assert command[:3] == [".venv-rasa/bin/python", "bot/scripts/rasa_server.py", "run"]
         assert command[command.index("--port") + 1] == str(rasa_port + i)
         assert command[command.index("--endpoints") + 1] == "bot/endpoints.prod.yml"
         assert rasa["ports"] == [f"127.0.0.1:{rasa_port + i}:{rasa_port + i}"]
@@ -61,7 +61,7 @@ def test_replicas_ports_and_commands_match_the_script() -> None:
         assert actions["command"][actions["command"].index("--port") + 1] == str(actions_port + i)
         urls.append(f"http://rasa-{i}:{rasa_port + i}")
     assert APP_ENV["RASA_URLS"] == ",".join(urls)
-    for flag in ("--enable-api", "--auth-token", "--credentials", "bot/endpoints.prod.yml", "RASA_PORT + i"):
+    for flag in ("rasa_server.py run", "--enable-api", "--credentials", "bot/endpoints.prod.yml", "RASA_PORT + i"):
         assert flag in RUN_PROD, flag
     assert "ACTIONS_PORT + i" in RUN_PROD and "rasa_sdk" in RUN_PROD
 
@@ -148,7 +148,7 @@ TOKENS = ("ACTIONS_TOKEN", "NLG_TOKEN", "RASA_ADMIN_TOKEN")
 HOLDERS = {
     "ACTIONS_TOKEN": {"api", *(f"actions-{i}" for i in range(2))},
     "NLG_TOKEN": {"api", *(f"rasa-{i}" for i in range(2))},
-    "RASA_ADMIN_TOKEN": {"api", "workers"},
+    "RASA_ADMIN_TOKEN": {"api", "workers", *(f"rasa-{i}" for i in range(2))},
     "SESSION_SECRET": {"api", "workers"},
     # The issuer's signing keys: only the api signs (credentials, status lists).
     "RECORDS_SIGNING_KEYS": {"api"},
@@ -186,14 +186,18 @@ def test_secrets_come_from_the_environment_and_fail_fast_when_missing() -> None:
 
 
 def test_rasa_s_admin_api_and_nlg_calls_use_their_own_tokens() -> None:
+    # Rasa's admin token is in its environment, never on a command line (`ps` shows those to every user):
+    # bot/scripts/rasa_server.py hands it to Rasa inside the process.
     for i in range(replicas()):
-        command = SERVICES[f"rasa-{i}"]["command"]
-        assert command[command.index("--auth-token") + 1] == required("RASA_ADMIN_TOKEN")
+        rasa = SERVICES[f"rasa-{i}"]
+        assert "--auth-token" not in rasa["command"] and "RASA_ADMIN_TOKEN" not in " ".join(rasa["command"])
+        assert rasa["environment"]["RASA_ADMIN_TOKEN"] == required("RASA_ADMIN_TOKEN")
     for name in ("endpoints.yml", "endpoints.prod.yml", "endpoints.postgres.yml"):
         endpoints = yaml.safe_load((REPO_ROOT / "bot" / name).read_text())
         assert endpoints["nlg"]["token"] == "${NLG_TOKEN}", name
     for script in (RUN_SCRIPT, RUN_PROD):
-        assert '--auth-token "$RASA_ADMIN_TOKEN"' in script and "INTERNAL_TOKEN" not in script
+        assert "--auth-token" not in script and "INTERNAL_TOKEN" not in script
+        assert ".venv-rasa/bin/python" in script and "bot/scripts/rasa_server.py run --enable-api" in script
         # The action server is started without Rasa's tokens, Rasa without the action server's.
         assert "env -u NLG_TOKEN -u RASA_ADMIN_TOKEN SANIC_HOST=127.0.0.1 .venv-rasa/bin/python -m rasa_sdk" in script
         assert "env -u ACTIONS_TOKEN" in script

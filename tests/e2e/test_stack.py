@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import httpx
 import pytest
@@ -97,3 +98,21 @@ def test_guidance_question_is_answered_from_the_knowledge_base(client: httpx.Cli
         # Not sure: the best topics as buttons and a person.
         assert reply["text"] == CATALOGS.gettext("guidance.not_sure", language)
         assert any(p.startswith("/ask_topic") for p in payloads) and "/request_human" in payloads
+
+
+def test_rasa_holds_its_admin_token_but_no_command_line_shows_it() -> None:
+    """bot/scripts/rasa_server.py: the token opens Rasa's HTTP API (it was refused without it), and no
+    process's command line (what `ps` shows every local user) carries it."""
+    token, rasa = os.environ.get("RASA_ADMIN_TOKEN", ""), os.environ.get("E2E_RASA_URL", "")
+    assert token and rasa
+    assert httpx.get(f"{rasa}/status", params={"token": token}, timeout=10).status_code == 200
+    assert httpx.get(f"{rasa}/status", timeout=10).status_code == 401
+    port = rasa.rsplit(":", 1)[1].rstrip("/")
+    lines = []
+    for proc in Path("/proc").iterdir():
+        try:
+            lines.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except OSError:
+            continue  # gone, or not ours to read
+    assert any("rasa_server.py run" in line and f"--port {port}" in line for line in lines)
+    assert not [line for line in lines if token in line]
