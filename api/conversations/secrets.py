@@ -33,6 +33,7 @@ from sqlalchemy import delete, select
 
 from api.conversations.models import TurnSecret
 from api.core.clock import as_utc, utcnow
+from api.core.logs import MASKED_PART
 from api.db.session import Database
 
 TYPED = "typed_code"
@@ -48,7 +49,7 @@ SHOWN_CODE = re.compile(r"(?<![0-9A-Za-z])[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2
 REFERENCE = re.compile(r"FCE\W*\d{4}\W*\d{1,8}", re.IGNORECASE)
 # A one-time download link of the person's data export; its token is what must not be kept.
 ONE_TIME_LINK = re.compile(r"(/privacy/download/)[A-Za-z0-9_-]+")
-MASKED_LINK = "••••••••"
+MASKED_LINK = MASKED_PART  # the same mask as the access log's (api/core/logs.py TOKEN_PATH)
 
 
 def _codes(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
