@@ -8,9 +8,15 @@ source scripts/env.sh
 # The generated parts of bot/domain/ and bot/data/rules/ must match their sources before training.
 .venv-rasa/bin/python bot/scripts/generate.py --check
 
-# The interpreter is part of the name: a model trained under another Python is not reused.
+# The interpreter is part of the name: a model trained under another Python is not reused. So are the
+# pipeline's own component (bot/components) and the embedding model it reads (its fingerprint): a model
+# trained on other vectors is refused at load.
 hash=$( (find bot/config.yml bot/domain bot/data -type f -name '*.yml' | sort | xargs sha256sum
-         .venv-rasa/bin/python -c 'import sys; print("python%d.%d" % sys.version_info[:2])') | sha256sum | cut -c1-16)
+         find bot/components -type f -name '*.py' | sort | xargs sha256sum
+         .venv-rasa/bin/python -c 'import sys; print("python%d.%d" % sys.version_info[:2])'
+         .venv-rasa/bin/python -c 'from knowledge_base.embedder import model_dir
+from knowledge_base.model_convert import model_fingerprint
+print("embedding", model_fingerprint(model_dir()))') | sha256sum | cut -c1-16)
 name="kakehashi-$hash"
 mkdir -p bot/models "$KAKEHASHI_CACHE/models"
 if [ -f "bot/models/$name.tar.gz" ]; then

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
+from api.conversations import secrets
 from api.core import parse
 from api.core.i18n import Catalogs
 from knowledge_base.language import LANGUAGES
@@ -31,6 +32,7 @@ _CHECK: tuple[tuple[str, ...], ...] = (
     ("tu cach luu tru nao",), ("visa nao", "hop"), ("loai visa nao", "toi"), ("loai visa nao", "minh"),
     ("kiem tra", "tu cach luu tru"), ("kiem tra", "visa", "hop"),
     ("कुन भिसा", "मिल्छ"), ("कुन भिसा", "पाउन"), ("कुन बसोबास", "मिल्छ"), ("kun visa", "milchha"),
+    ("मलाई", "मिल्ने भिसा"), ("malai", "milne visa"),
     ("qual visto", "serve"), ("qual visto", "combina"), ("qual visto", "consigo"), ("qual visto", "posso"),
     ("qual status", "serve"), ("qual status", "residencia", "mim"), ("verificacao", "status de residencia"),
     ("verificacao", "qual visto"), ("verificar", "qual visto"), ("que visto", "combina"),
@@ -151,6 +153,11 @@ def requested_check(text: str, catalogs: Catalogs) -> Check | None:
     for check, button in BUTTON_KEYS.items():
         if any(parse.compact(catalogs.gettext(button, language)) == key for language in LANGUAGES):
             return check
+    # A case reference with its access code (masked by then: api/conversations/secrets.py) can only be a
+    # request for that case's status, whatever words surround it and whatever the intent model makes of
+    # a reference's random digits.
+    if secrets.REFERENCE.search(text) and secrets.MASKED_CODE in text:
+        return "case"
     folded = f" {parse.fold(text)} "
     if _matches(folded, _CASE):
         return "case"

@@ -74,7 +74,7 @@ def main() -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     report = asyncio.run(evaluate(args.model))
     failed = []
-    print("intent accuracy on held-out sets (target >= 0.90 per language)")
+    print("intent accuracy on held-out sets (target >= 0.95 per language, issue #14)")
     for language, row in report.items():
         accuracy = float(row["accuracy"])  # type: ignore[arg-type]
         print(

@@ -15,6 +15,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
+from pathlib import Path
+
+# The model's pipeline names a component of this repository (bot.components.sentence_intents): Rasa imports
+# it by module path, so the repository root must be importable however the script was started (the
+# Docker image sets no PYTHONPATH; `python bot/scripts/...` puts only bot/scripts on the path).
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def rasa_argv(args: list[str], environ: Mapping[str, str]) -> list[str]:
@@ -29,6 +35,8 @@ def rasa_argv(args: list[str], environ: Mapping[str, str]) -> list[str]:
 
 def main() -> None:
     sys.argv = rasa_argv(sys.argv[1:], os.environ)
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
     from rasa.__main__ import main as rasa_main  # the Rasa virtualenv's; imported only to run
 
     rasa_main()
