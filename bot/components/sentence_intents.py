@@ -10,14 +10,15 @@ stays `nlu_fallback`: the bot asks again exactly when it did before, and the mea
 low wherever the two disagree) only decides between intents.
 
 Contract:
-- Config `weight` (default 0.5): the regression's share of the mean, fixed before measuring (not fitted
-  on the held-out sets). `C`: candidates for the regression's inverse regularisation, one chosen by
-  5-fold cross-validation on the training examples only.
+- Config `weight` (default 0.5; bot/config.yml sets it): the regression's share of the mean, chosen on a
+  validation split of the training files by bot/scripts/choose_intent_weight.py, never on the held-out
+  sets. `C`: candidates for the regression's inverse regularisation, one chosen by 5-fold
+  cross-validation on the training examples only.
 - Trains on the NLU training examples (intent examples, not responses); persists the regression's
   coefficients with the model, and the embedding model's fingerprint, so a model is never read with
   vectors from another embedding model (load refuses it).
-- The embedding model folder comes from `EMBEDDING_MODEL` (scripts/env.sh; docker-compose mounts it),
-  as for the knowledge base.
+- The embedding model folder comes from `EMBEDDING_MODEL` (scripts/env.sh; the Dockerfile's ENV), as for
+  the knowledge base.
 """
 
 from __future__ import annotations

@@ -68,6 +68,10 @@ def _trained(
     return resource
 
 
+def _loaded(storage: LocalModelStorage, context: ExecutionContext, resource: Resource) -> SentenceIntentClassifier:
+    return SentenceIntentClassifier.load(SentenceIntentClassifier.get_default_config(), storage, resource, context)
+
+
 def test_combine_is_the_weighted_mean_best_first() -> None:
     mixed = combine({"greet": 0.9, "thank": 0.1}, {"greet": 0.2, "ask_guidance": 0.8}, 0.5)
     assert mixed[0] == ("greet", pytest.approx(0.55))
@@ -85,9 +89,7 @@ def test_a_confident_diet_miss_is_outvoted_by_the_sentence_vectors(
     storage: LocalModelStorage, context: ExecutionContext, monkeypatch: Any
 ) -> None:
     resource = _trained(storage, context, monkeypatch)
-    classifier = SentenceIntentClassifier.load(
-        SentenceIntentClassifier.get_default_config(), storage, resource, context
-    )
+    classifier = _loaded(storage, context, resource)
     # DIET put the visa question under goodbye, narrowly; the vectors know it is a guidance question.
     message = Message(data={"text": "residence visa"})
     message.set("intent", {"name": "goodbye", "confidence": 0.55})
@@ -109,9 +111,7 @@ def test_button_payloads_and_empty_text_are_left_to_the_regex_handler(
     storage: LocalModelStorage, context: ExecutionContext, monkeypatch: Any
 ) -> None:
     resource = _trained(storage, context, monkeypatch)
-    classifier = SentenceIntentClassifier.load(
-        SentenceIntentClassifier.get_default_config(), storage, resource, context
-    )
+    classifier = _loaded(storage, context, resource)
     payload = Message(data={"text": "/greet"})
     payload.set("intent", {"name": "greet", "confidence": 1.0})
     empty = Message(data={"text": ""})
@@ -126,9 +126,7 @@ def test_a_message_the_fallback_found_unsure_stays_the_fallback(
 ) -> None:
     """The FallbackClassifier runs first, on DIET's distribution: the mean never overrules its doubt."""
     resource = _trained(storage, context, monkeypatch)
-    classifier = SentenceIntentClassifier.load(
-        SentenceIntentClassifier.get_default_config(), storage, resource, context
-    )
+    classifier = _loaded(storage, context, resource)
     unsure = Message(data={"text": "residence visa"})
     unsure.set("intent", {"name": "nlu_fallback", "confidence": 0.4})
     unsure.set(
@@ -161,13 +159,11 @@ def test_a_model_trained_with_another_embedding_model_is_refused(
     resource = _trained(storage, context, monkeypatch, fingerprint="fake-1")
     monkeypatch.setattr(sentence_intents, "_embedder", lambda: FakeEmbedder("fake-2"))
     with pytest.raises(ValueError, match="retrain"):
-        SentenceIntentClassifier.load(SentenceIntentClassifier.get_default_config(), storage, resource, context)
+        _loaded(storage, context, resource)
 
 
 def test_without_trained_weights_diet_decides_alone(storage: LocalModelStorage, context: ExecutionContext) -> None:
-    classifier = SentenceIntentClassifier.load(
-        SentenceIntentClassifier.get_default_config(), storage, Resource("never_trained"), context
-    )
+    classifier = _loaded(storage, context, Resource("never_trained"))
     message = Message(data={"text": "hello"})
     message.set("intent", {"name": "greet", "confidence": 0.9})
     classifier.process([message])
