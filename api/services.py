@@ -92,7 +92,7 @@ class Services:
             self.knowledge.start()
             self.reviews.start()
         if self.settings.channel_workers:
-            self.channels.start()
+            self.channels.start(outbox=self.settings.channel_outbox)
         self.privacy.start()
         self.advice.start()
 

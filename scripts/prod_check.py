@@ -22,7 +22,8 @@ RESERVED_CONNECTIONS = 10
 
 def budget(env: dict[str, str]) -> int:
     """Connections the production shape may open at most: api processes and Rasa replicas, each its pool."""
-    api_processes = int(env["API_WORKERS"]) + 1  # uvicorn workers + the channel-workers process
+    # uvicorn workers + the channel-workers process + the inbox-only ones
+    api_processes = int(env["API_WORKERS"]) + 1 + int(env.get("INBOX_WORKERS", "0"))
     api_pool = int(env["DB_POOL_SIZE"]) + int(env["DB_MAX_OVERFLOW"])
     rasa_pool = int(env["SQL_POOL_SIZE"]) + int(env["SQL_MAX_OVERFLOW"])
     return api_processes * api_pool + int(env["RASA_REPLICAS"]) * rasa_pool

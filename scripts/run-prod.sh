@@ -3,6 +3,8 @@
 # tests/test_compose.py keeps the two in step): against the local PostgreSQL and Redis,
 #   - the api under uvicorn's own supervisor with API_WORKERS workers (CHANNEL_WORKERS=false),
 #   - the LINE/Telegram inbox and outbox workers in one process of their own (`python -m api workers`),
+#     and INBOX_WORKERS more processes that share the inbox only (`--inbox-only`: one outbox sender per
+#     deployment keeps each chat's send spacing),
 #   - RASA_REPLICAS Rasa replicas (ports from RASA_PORT up) sharing the PostgreSQL tracker store and the
 #     Redis lock store, each with its own action server (ports from ACTIONS_PORT up);
 # the api sends each conversation to one replica (RASA_URLS, consistent hashing). Metrics from every
@@ -13,6 +15,7 @@ cd "$(dirname "$0")/.."
 
 # The shape. These defaults are what docker-compose.yml runs.
 export API_WORKERS="${API_WORKERS:-2}" RASA_REPLICAS="${RASA_REPLICAS:-2}"
+export INBOX_WORKERS="${INBOX_WORKERS:-0}"
 # uvicorn's supervisor kills a worker that does not answer its health ping within this many seconds. Its
 # default (5 s) killed a busy but healthy worker under the bench's load, with its requests; a hung worker
 # is still replaced, half a minute later.
@@ -53,17 +56,17 @@ export RASA_URLS RASA_URL="${rasa_urls[0]}"
 [ -n "${RECORDS_SIGNING_KEYS:-}" ] || .venv/bin/python -m api keys init
 
 pids=()
-declare -A rasa_pid actions_pid
+declare -A rasa_pid actions_pid inbox_pid
 workers_pid=""
 cleanup() {
-  for pid in "${pids[@]}" "${rasa_pid[@]}" "${actions_pid[@]}" $workers_pid; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}" "${rasa_pid[@]}" "${actions_pid[@]}" "${inbox_pid[@]}" $workers_pid; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
 trap 'echo; echo "run-prod: stopping"; exit 0' INT TERM
 
 alive() {
-  for pid in "${pids[@]}" "${rasa_pid[@]}" "${actions_pid[@]}" $workers_pid; do kill -0 "$pid" 2>/dev/null || return 1; done
+  for pid in "${pids[@]}" "${rasa_pid[@]}" "${actions_pid[@]}" "${inbox_pid[@]}" $workers_pid; do kill -0 "$pid" 2>/dev/null || return 1; done
 }
 
 wait_for() {  # url seconds
@@ -112,6 +115,11 @@ start_workers() {
   workers_pid=$!
 }
 start_workers
+start_inbox() {
+  CHANNEL_WORKERS=true .venv/bin/python -m api workers --inbox-only >> "$logs/inbox-$1.log" 2>&1 &
+  inbox_pid[$1]=$!
+}
+for i in $(seq 1 "$INBOX_WORKERS"); do start_inbox "$i"; done
 
 for url in "${rasa_urls[@]}"; do wait_for "$url/" 300; done
 wait_for "$API_URL/readyz" 300
@@ -127,6 +135,9 @@ while true; do
     kill -0 "$pid" 2>/dev/null || { echo "run-prod: the api supervisor exited; see $logs/" >&2; exit 1; }
   done
   kill -0 "$workers_pid" 2>/dev/null || { echo "run-prod: the channel workers exited; restarting" >&2; start_workers; }
+  for i in "${!inbox_pid[@]}"; do
+    kill -0 "${inbox_pid[$i]}" 2>/dev/null || { echo "run-prod: inbox worker $i exited; restarting" >&2; start_inbox "$i"; }
+  done
   for i in "${!rasa_pid[@]}"; do
     kill -0 "${rasa_pid[$i]}" 2>/dev/null || { echo "run-prod: Rasa replica $i exited; restarting" >&2; start_replica "$i"; }
   done

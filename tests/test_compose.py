@@ -40,7 +40,9 @@ def replicas() -> int:
 def test_every_process_of_the_script_is_a_service_with_a_healthcheck() -> None:
     n = replicas()
     expected = (
-        {"postgres", "redis", "api", "workers"} | {f"rasa-{i}" for i in range(n)} | {f"actions-{i}" for i in range(n)}
+        {"postgres", "redis", "api", "workers", "inbox-workers"}
+        | {f"rasa-{i}" for i in range(n)}
+        | {f"actions-{i}" for i in range(n)}
     )
     assert set(SERVICES) == expected
     for name, service in SERVICES.items():
@@ -83,6 +85,17 @@ def test_api_workers_and_the_channel_workers_process_match_the_script() -> None:
     assert "run-prod:" in MAKEFILE and "scripts/run-prod.sh" in MAKEFILE
 
 
+def test_extra_inbox_only_processes_are_the_same_in_both() -> None:
+    inbox = SERVICES["inbox-workers"]
+    assert inbox["command"] == [".venv/bin/python", "-m", "api", "workers", "--inbox-only"]
+    assert inbox["environment"]["CHANNEL_WORKERS"] == "true"
+    assert inbox["deploy"]["replicas"] == "${INBOX_WORKERS:-" + default("INBOX_WORKERS") + "}"
+    assert default("INBOX_WORKERS") == "0"  # one process sends and receives unless told otherwise
+    assert "CHANNEL_WORKERS=true .venv/bin/python -m api workers --inbox-only" in RUN_PROD
+    # Only one process per deployment sends: the inbox-only service never runs the outbox.
+    assert "--inbox-only" not in SERVICES["workers"]["command"]
+
+
 def test_pools_lock_lifetime_and_polls_are_the_same_in_both() -> None:
     names = (
         "DB_POOL_SIZE",
@@ -121,12 +134,16 @@ def test_the_pools_fit_within_postgresql_max_connections() -> None:
     # Both shapes: the script's defaults and compose's (the same figures, checked above).
     needed = budget(script_defaults()) + RESERVED_CONNECTIONS
     assert needed <= limit, f"{needed} > {limit}"
+    # Each inbox-only process opens a pool of its own: the budget counts it.
+    assert budget({**script_defaults(), "INBOX_WORKERS": "2"}) == budget(script_defaults()) + 2 * (
+        int(default("DB_POOL_SIZE")) + int(default("DB_MAX_OVERFLOW"))
+    )
     # Rasa's own defaults (50 + 100 per replica) would not fit: the override matters.
     assert budget({**script_defaults(), "SQL_POOL_SIZE": "50", "SQL_MAX_OVERFLOW": "100"}) > limit
 
 
 def test_dependencies_wait_for_health() -> None:
-    for name in ("api", "workers", *(f"rasa-{i}" for i in range(replicas()))):
+    for name in ("api", "workers", "inbox-workers", *(f"rasa-{i}" for i in range(replicas()))):
         for dependency in SERVICES[name]["depends_on"].values():
             assert dependency == {"condition": "service_healthy"}, name
     assert {"postgres", "redis", *(f"rasa-{i}" for i in range(replicas()))} <= set(SERVICES["api"]["depends_on"])
@@ -148,8 +165,8 @@ TOKENS = ("ACTIONS_TOKEN", "NLG_TOKEN", "RASA_ADMIN_TOKEN")
 HOLDERS = {
     "ACTIONS_TOKEN": {"api", *(f"actions-{i}" for i in range(2))},
     "NLG_TOKEN": {"api", *(f"rasa-{i}" for i in range(2))},
-    "RASA_ADMIN_TOKEN": {"api", "workers", *(f"rasa-{i}" for i in range(2))},
-    "SESSION_SECRET": {"api", "workers"},
+    "RASA_ADMIN_TOKEN": {"api", "workers", "inbox-workers", *(f"rasa-{i}" for i in range(2))},
+    "SESSION_SECRET": {"api", "workers", "inbox-workers"},
     # The issuer's signing keys: only the api signs (credentials, status lists).
     "RECORDS_SIGNING_KEYS": {"api"},
 }

@@ -4,6 +4,14 @@ Each platform is a slice (api/channels/plugin.py): its webhook verifies and stor
 hands the stored event to the platform's handler, which normalises it for the shared dispatcher
 (api/channels/incoming/dispatch.py), and the outbox sends through the platform's sender. A platform
 without its settings is off: no handler, sender or adapter is built for it.
+
+Processes: the inbox and the outbox run where `start` is called (`python -m api workers`, or the api
+itself on `make run`); `start(outbox=False)` runs the inbox alone, for extra processes (`python -m api
+workers --inbox-only`), because the outbox's per-chat send spacing lives in its sender's memory. Work
+stored by a process that does not run the queue it belongs to (a webhook in a uvicorn worker, a reply
+queued by an inbox-only process or by an advisor) wakes the process that does through the broadcaster's
+relay (topic `channels.wake`, Redis when REDIS_URL is set), instead of waiting for its next poll; the
+poll stays as the fallback when Redis is away.
 """
 
 from __future__ import annotations
@@ -28,6 +36,8 @@ from api.live.broadcast import Broadcaster
 
 log = logging.getLogger(__name__)
 S = TypeVar("S", bound=PlatformSettings)
+WAKE_TOPIC = "channels.wake"
+INBOX, OUTBOX = "inbox", "outbox"
 
 
 def shared_when_redis(
@@ -95,6 +105,8 @@ class Channels:
             on_failed=self._alert,
         )
         self.enabled = bool(handlers)
+        # The queues this process runs (start), woken in-process; the others are woken by a message.
+        self.running: frozenset[str] = frozenset()
 
     def configured(self, name: str, kind: type[S]) -> S | None:
         """The settings of platform `name` while it is on, as its own settings class; None while it is off
@@ -104,20 +116,39 @@ class Channels:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    def start(self) -> None:
-        if self.enabled:
-            self.workers.start()
+    def start(self, outbox: bool = True) -> None:
+        if not self.enabled:
+            return
+        self.workers.start()
+        if outbox:
             self.outbox.start()
+        self.running = frozenset({INBOX, OUTBOX} if outbox else {INBOX})
+        self.broadcaster.listen(WAKE_TOPIC, self._woken)
 
     def stop(self) -> None:
+        self.broadcaster.unlisten(WAKE_TOPIC, self._woken)
+        self.running = frozenset()
         self.workers.stop()
         self.outbox.stop()
 
     def wake_inbound(self) -> None:
-        self.workers.wake()
+        """New events are stored: handle them now, here or in the process that runs the inbox."""
+        self._wake(INBOX)
 
     def wake_outbox(self) -> None:
-        self.outbox.wake()
+        """New sends are queued: send them now, here or in the process that runs the outbox."""
+        self._wake(OUTBOX)
+
+    def _wake(self, queue: str) -> None:
+        if queue in self.running:
+            (self.workers if queue == INBOX else self.outbox).wake()
+        else:
+            self.broadcaster.publish(WAKE_TOPIC, {"queue": queue})
+
+    def _woken(self, event: dict[str, Any]) -> None:
+        queue = event.get("queue")
+        if queue in self.running:
+            (self.workers if queue == INBOX else self.outbox).wake()
 
     def health(self) -> dict[str, str]:
         """Configured or not; a platform outage shows as alerts, not as a broken api."""

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     # Start the LINE/Telegram inbox and outbox workers with the app (tests drive them by hand).
     channel_workers: bool = True
+    # With channel_workers: also run the outbox sender. Off for extra inbox-only worker processes
+    # (`python -m api workers --inbox-only`): one process per deployment sends.
+    channel_outbox: bool = True
     # "json": one JSON object per log line with conversation/event/job ids (api/core/logs.py).
     log_format: str = "text"
     log_level: str = "INFO"

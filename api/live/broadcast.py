@@ -4,6 +4,10 @@ Sync request handlers publish; async WebSocket handlers consume. Within one proc
 through asyncio queues on the app's event loop (thread-safe hand-over). With several api workers,
 a relay (api/live/fanout.py, when REDIS_URL is set) carries every event to every process, and each
 process delivers it to its own subscribers.
+
+Besides queues, a topic can have listeners: plain callbacks run on the event loop for each event,
+which must return at once (the channel queues use one to wake their worker threads when another
+process stored work for them, api/channels/hub.py).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ class Relay(Protocol):
 class Broadcaster:
     def __init__(self, relay: Relay | None = None) -> None:
         self._subscribers: dict[str, set[asyncio.Queue[dict[str, Any]]]] = defaultdict(set)
+        self._listeners: dict[str, list[Callable[[dict[str, Any]], None]]] = defaultdict(list)
         self._loop: asyncio.AbstractEventLoop | None = None
         self.relay = relay
 
@@ -59,6 +64,17 @@ class Broadcaster:
             if not subscribers:
                 del self._subscribers[topic]
 
+    def listen(self, topic: str, callback: Callable[[dict[str, Any]], None]) -> None:
+        """Call `callback(event)` on the event loop for every event of `topic`, from any process."""
+        self._listeners[topic].append(callback)
+
+    def unlisten(self, topic: str, callback: Callable[[dict[str, Any]], None]) -> None:
+        listeners = self._listeners.get(topic)
+        if listeners is not None and callback in listeners:
+            listeners.remove(callback)
+            if not listeners:
+                del self._listeners[topic]
+
     def publish(self, topic: str, event: dict[str, Any]) -> None:
         """Deliver `event` to every subscriber of `topic`, in every process; callable from any thread."""
         if self.relay is not None and self.relay.publish(topic, event):
@@ -67,7 +83,7 @@ class Broadcaster:
 
     def deliver_local(self, topic: str, event: dict[str, Any]) -> None:
         """Deliver to this process's subscribers only; callable from any thread."""
-        if not self._subscribers.get(topic) or self._loop is None:
+        if not (self._subscribers.get(topic) or self._listeners.get(topic)) or self._loop is None:
             return
         try:
             running = asyncio.get_running_loop()
@@ -79,6 +95,11 @@ class Broadcaster:
             self._loop.call_soon_threadsafe(self._deliver, topic, event)
 
     def _deliver(self, topic: str, event: dict[str, Any]) -> None:
+        for callback in list(self._listeners.get(topic, ())):
+            try:
+                callback(event)
+            except Exception:
+                log.exception("a live-event listener failed")
         for queue in list(self._subscribers.get(topic, ())):
             try:
                 queue.put_nowait(event)

@@ -73,7 +73,40 @@ async def test_without_a_relay_events_stay_in_process() -> None:
     await broadcaster.stop()
 
 
+async def test_listeners_are_called_for_their_topic_until_they_stop_listening() -> None:
+    broadcaster = Broadcaster()
+    await broadcaster.start()
+    heard: list[dict[str, Any]] = []
+
+    def broken(event: dict[str, Any]) -> None:
+        raise RuntimeError("a listener's bug")
+
+    broadcaster.listen("channels.wake", broken)  # fails first: the others still hear, queues still get it
+    broadcaster.listen("channels.wake", heard.append)
+    queue = broadcaster.subscribe("channels.wake")
+    await publish(broadcaster, "channels.wake", {"queue": "inbox"})
+    await publish(broadcaster, TOPIC, {"type": "message"})
+    assert await next_event(queue) == {"queue": "inbox"}
+    assert heard == [{"queue": "inbox"}]
+    broadcaster.unlisten("channels.wake", heard.append)
+    broadcaster.unlisten("channels.wake", heard.append)  # twice is harmless
+    await publish(broadcaster, "channels.wake", {"queue": "outbox"})
+    assert await next_event(queue) == {"queue": "outbox"}
+    assert heard == [{"queue": "inbox"}]
+    await broadcaster.stop()
+
+
 # -- the real Redis --------------------------------------------------------------------------------
+
+
+async def test_a_listener_hears_what_another_worker_published(workers: tuple[Broadcaster, Broadcaster]) -> None:
+    one, two = workers
+    heard: list[dict[str, Any]] = []
+    one.listen("channels.wake", heard.append)
+    queue = one.subscribe("channels.wake")  # delivered after the listeners: waiting on it is enough
+    await publish(two, "channels.wake", {"queue": "outbox"})
+    assert await next_event(queue) == {"queue": "outbox"}
+    assert heard == [{"queue": "outbox"}]
 
 
 async def test_an_event_published_on_one_worker_reaches_the_other(workers: tuple[Broadcaster, Broadcaster]) -> None:

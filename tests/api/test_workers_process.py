@@ -1,5 +1,5 @@
 """`python -m api workers`: the channel workers as a process of their own (the production shape), which
-starts the inbox and outbox and stops cleanly on SIGTERM."""
+starts the inbox and outbox (the inbox alone with --inbox-only) and stops cleanly on SIGTERM."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from api.core.config import REPO_ROOT
 
 
-def test_the_workers_process_runs_until_sigterm(tmp_path: Path) -> None:
-    env = {
+def workers_env(tmp_path: Path) -> dict[str, str]:
+    return {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(sys.path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'workers.db'}",
@@ -26,8 +28,15 @@ def test_the_workers_process_runs_until_sigterm(tmp_path: Path) -> None:
         "LINE_CHANNEL_ACCESS_TOKEN": "workers-test-token",
         "LINE_API_BASE": "http://127.0.0.1:9",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api", "workers"],
+
+
+@pytest.mark.parametrize(
+    ("flags", "started"), [([], "workers: inbox and outbox running"), (["--inbox-only"], "workers: inbox running")]
+)
+def test_the_workers_process_runs_until_sigterm(tmp_path: Path, flags: list[str], started: str) -> None:
+    env = workers_env(tmp_path)
+    process = subprocess.Popen(  # noqa: S603 (this interpreter, fixed arguments from the parametrisation)
+        [sys.executable, "-m", "api", "workers", *flags],
         env=env,
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
@@ -37,7 +46,7 @@ def test_the_workers_process_runs_until_sigterm(tmp_path: Path) -> None:
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
-        assert line.strip() == "workers: inbox and outbox running", line or process.stderr.read()
+        assert line.strip() == started, line or process.stderr.read()
         assert process.poll() is None  # running, not a one-shot
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 0
@@ -45,3 +54,14 @@ def test_the_workers_process_runs_until_sigterm(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+@pytest.mark.parametrize("flags", [["--outbox-only"], ["--inbox-only", "--inbox-only"], ["inbox"]])
+def test_an_unknown_workers_flag_is_refused_before_anything_starts(
+    flags: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from api.__main__ import main
+
+    assert main(["workers", *flags]) == 2
+    # Refused, not started: a started process would run until a signal and this call would not return.
+    assert "usage: python -m api workers [--inbox-only]" in capsys.readouterr().err

@@ -35,5 +35,6 @@ async def line_webhook(request: Request, channels: ChannelsDep) -> WebhookStored
         raise malformed(str(exc)) from None
     result = await asyncio.to_thread(store_events, channels.db, events.CHANNEL, incoming)
     if result.stored:
-        channels.wake_inbound()
+        # Off the event loop: waking another process is a Redis publish.
+        await asyncio.to_thread(channels.wake_inbound)
     return WebhookStoredOut(stored=result.stored, duplicates=result.duplicates)
