@@ -1,15 +1,16 @@
-"""Choose SentenceIntentClassifier's `weight` on a validation split of the training files (issue #14).
+"""Choose SentenceIntentClassifier's `weight` and `char_share` on a validation split of the training files
+(issue #14).
 
 Runs in .venv-rasa with scripts/env.sh (`make intent-weight`, about 15 minutes on 2 cores):
 1. splits each intent's examples in bot/data/nlu/<lang>.yml, seeded: a fifth for validation, the rest
    for training (the held-out sets in bot/tests/nlu_heldout are never read);
 2. trains DIET alone (bot/config.yml's pipeline without the component) on the training part, and the
-   component's regression on the same part;
-3. prints validation accuracy per language for each weight and the weight with the best overall
-   accuracy (ties: the smaller weight). The decision is scored as the pipeline makes it and as the held-out
-   evaluation scores it: the FallbackClassifier's thresholds in bot/config.yml on DIET's distribution first
-   (an `nlu_fallback` counts as a miss), then the mean for the messages it let through.
-   bot/config.yml carries the chosen value; change it only this way.
+   component's two regressions (sentence vectors, character n-grams) on the same part;
+3. prints validation accuracy per language for each pair (weight, char_share) and the pair with the best
+   overall accuracy (ties: the smaller weight, then the smaller share). The decision is scored as the
+   pipeline makes it and as the held-out evaluation scores it: the FallbackClassifier's thresholds in
+   bot/config.yml on DIET's distribution first (an `nlu_fallback` counts as a miss), then the mean for the
+   messages it let through. bot/config.yml carries the chosen values; change them only this way.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from knowledge_base.languages import LANGUAGES  # noqa: E402
 
 COMPONENT = "bot.components.sentence_intents.SentenceIntentClassifier"
 FALLBACK_INTENT = "nlu_fallback"
-WEIGHTS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
+WEIGHTS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+CHAR_SHARES = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6)
 
 
 def split(seed: int, share: float, out: Path) -> list[tuple[str, str, str]]:
@@ -126,22 +128,27 @@ def main() -> int:
     texts = [text for _, _, text in validation]
     diet = asyncio.run(diet_rankings(model, texts))
     classifier = regression(work / "nlu")
-    sentence = classifier.probabilities(texts)
+    classifier._config["char_share"] = 0.0
+    vectors = classifier.probabilities(texts)
+    classifier._config["char_share"] = 1.0
+    chars = classifier.probabilities(texts)
     from bot.components.sentence_intents import combine
 
-    best: tuple[float, float] | None = None
+    best: tuple[float, float, float] | None = None
     for weight in WEIGHTS:
-        right: dict[str, list[bool]] = defaultdict(list)
-        for (language, intent, _), (unsure, ranking), row in zip(validation, diet, sentence, strict=True):
-            mixed = combine(ranking, dict(zip(classifier._intents, map(float, row), strict=True)), weight)
-            right[language].append(not unsure and mixed[0][0] == intent)
-        overall = float(np.mean([r for rows in right.values() for r in rows]))
-        per_language = "  ".join(f"{lang} {np.mean(rows):.3f}" for lang, rows in right.items())
-        print(f"weight {weight:.1f}: {overall:.4f}   {per_language}")
-        if best is None or overall > best[1]:
-            best = (weight, overall)
+        for share in CHAR_SHARES if weight > 0 else (0.0,):
+            right: dict[str, list[bool]] = defaultdict(list)
+            sentence = (1.0 - share) * vectors + share * chars
+            for (language, intent, _), (unsure, ranking), row in zip(validation, diet, sentence, strict=True):
+                mixed = combine(ranking, dict(zip(classifier._intents, map(float, row), strict=True)), weight)
+                right[language].append(not unsure and mixed[0][0] == intent)
+            overall = float(np.mean([r for rows in right.values() for r in rows]))
+            per_language = "  ".join(f"{lang} {np.mean(rows):.3f}" for lang, rows in right.items())
+            print(f"weight {weight:.1f} char_share {share:.1f}: {overall:.4f}   {per_language}")
+            if best is None or overall > best[2]:
+                best = (weight, share, overall)
     assert best is not None
-    print(f"chosen weight: {best[0]:.1f} (validation accuracy {best[1]:.4f})")
+    print(f"chosen: weight {best[0]:.1f}, char_share {best[1]:.1f} (validation accuracy {best[2]:.4f})")
     return 0
 
 

@@ -1,5 +1,6 @@
-"""bot/components/sentence_intents.py in the Rasa virtualenv: the mean with DIET, training, persistence,
-and the refusal to read a model with another embedding model's vectors."""
+"""bot/components/sentence_intents.py in the Rasa virtualenv: the mean with DIET, the two regressions
+(sentence vectors, character n-grams), training, persistence, and the refusal to read a model with another
+embedding model's vectors or without the character regression."""
 
 from __future__ import annotations
 
@@ -68,8 +69,57 @@ def _trained(
     return resource
 
 
-def _loaded(storage: LocalModelStorage, context: ExecutionContext, resource: Resource) -> SentenceIntentClassifier:
-    return SentenceIntentClassifier.load(SentenceIntentClassifier.get_default_config(), storage, resource, context)
+def _loaded(
+    storage: LocalModelStorage, context: ExecutionContext, resource: Resource, **config: Any
+) -> SentenceIntentClassifier:
+    return SentenceIntentClassifier.load(
+        {**SentenceIntentClassifier.get_default_config(), **config}, storage, resource, context
+    )
+
+
+def test_a_misspelling_the_vectors_cannot_place_is_placed_by_its_characters(
+    storage: LocalModelStorage, context: ExecutionContext, monkeypatch: Any
+) -> None:
+    resource = _trained(storage, context, monkeypatch)
+    # "helloo" and "byee" are no word the fake embedder knows: its vector is zero and the vectors'
+    # regression can only guess from its intercepts; their character n-grams are those of hello and bye.
+    texts = ["helloo", "byee"]
+    vectors = _loaded(storage, context, resource, char_share=0.0).probabilities(texts)
+    chars = _loaded(storage, context, resource, char_share=1.0).probabilities(texts)
+    mixed = _loaded(storage, context, resource, char_share=0.6).probabilities(texts)
+    intents = _loaded(storage, context, resource)._intents
+    assert np.allclose(vectors[0], vectors[1])  # one guess for both: the vectors cannot tell them apart
+    assert [intents[i] for i in chars.argmax(axis=1)] == ["greet", "goodbye"]
+    assert np.allclose(mixed, 0.4 * vectors + 0.6 * chars)
+    assert np.allclose(mixed.sum(axis=1), 1.0)
+
+
+def test_the_character_regression_is_read_back_as_it_was_trained(
+    storage: LocalModelStorage, context: ExecutionContext, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(sentence_intents, "_embedder", lambda: FakeEmbedder())
+    config = {**SentenceIntentClassifier.get_default_config(), "folds": 2, "char_share": 0.5}
+    resource = Resource("sentence_intents")
+    trained = SentenceIntentClassifier.create(config, storage, resource, context)
+    trained.train(_training())
+    texts = ["hello there", "visaa", "ciao ciao", "ビザ", ""]
+    again = _loaded(storage, context, resource, char_share=0.5).probabilities(texts)
+    assert np.allclose(trained.probabilities(texts), again, atol=1e-6)
+
+
+def test_a_model_without_the_character_regression_is_refused(
+    storage: LocalModelStorage, context: ExecutionContext, monkeypatch: Any
+) -> None:
+    import json
+
+    resource = _trained(storage, context, monkeypatch)
+    with storage.write_to(resource) as directory:  # an older model: the vectors' regression alone
+        meta_path = Path(directory) / "meta.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        del meta["char_vocabulary"]
+        meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ValueError, match="retrain"):
+        _loaded(storage, context, resource)
 
 
 def test_combine_is_the_weighted_mean_best_first() -> None:
